@@ -1,0 +1,144 @@
+"""Gettext catalogs: extract, update, check and compile, without any Flask.
+
+``python -m i18n.catalogs update``   extract msgids from the code into every locale's .po
+``python -m i18n.catalogs check``    list msgids that lack a translation (exit 1 if any)
+``python -m i18n.catalogs compile``  write the .mo files Flask-Babel loads
+
+Each domain owns a set of source paths; a path belongs to the first domain whose
+prefix matches, ``messages`` takes the rest.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from . import DOMAINS, LOCALES, TRANSLATIONS_DIR, to_babel
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ("i18n", "shop", "fulfillment", "returns")
+DOMAIN_PATHS: dict[str, tuple[str, ...]] = {
+    "catalog": ("shop/catalog/",),
+    "inventory": ("fulfillment/inventory/", "fulfillment/warehouses/"),
+    "checkout": ("shop/checkout/", "shop/orders/", "shop/payments/", "fulfillment/shipping/"),
+}
+KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": None,
+            "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+
+
+def domain_of(relpath: str) -> str:
+    for domain, prefixes in DOMAIN_PATHS.items():
+        if relpath.startswith(prefixes):
+            return domain
+    return "messages"
+
+
+def extract(domain: str) -> Catalog:
+    """All translatable messages of one domain, as a template catalog."""
+    template = Catalog(project="Dari", fuzzy=False)
+    for top in SOURCE_DIRS:
+        base = ROOT / top
+        if not base.is_dir():
+            continue
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(base), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            comment_tags=("TRANSLATORS:",),
+        ):
+            relpath = f"{top}/{filename}"
+            if domain_of(relpath) != domain:
+                continue
+            template.add(message, None, [(relpath, lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def po_path(locale: str, domain: str) -> Path:
+    return TRANSLATIONS_DIR / to_babel(locale) / "LC_MESSAGES" / f"{domain}.po"
+
+
+def load(locale: str, domain: str) -> Catalog:
+    path = po_path(locale, domain)
+    if not path.exists():
+        return Catalog(locale=to_babel(locale), domain=domain, project="Dari")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=to_babel(locale), domain=domain)
+
+
+def update() -> None:
+    """Merge the code's msgids into every .po (new ones empty, English filled from the msgid)."""
+    for domain in DOMAINS:
+        template = extract(domain)
+        for locale in LOCALES:
+            catalog = load(locale, domain)
+            catalog.update(template, no_fuzzy_matching=True)
+            catalog.obsolete.clear()
+            if locale == "en":
+                for message in catalog:
+                    if message.id and not message.string:
+                        message.string = message.id
+            path = po_path(locale, domain)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as fh:
+                write_po(fh, catalog, width=0, omit_header=False, sort_output=True)
+
+
+def missing() -> dict[tuple[str, str], list[str]]:
+    """``{(locale, domain): [msgid, …]}`` for every message used in code but not translated."""
+    result: dict[tuple[str, str], list[str]] = {}
+    for domain in DOMAINS:
+        template = extract(domain)
+        for locale in LOCALES:
+            catalog = load(locale, domain)
+            gaps = []
+            for message in template:
+                if not message.id:
+                    continue
+                found = catalog.get(message.id)
+                strings = found.string if found else None
+                if isinstance(strings, (tuple, list)):
+                    ok = all(strings)
+                else:
+                    ok = bool(strings)
+                if not found or not ok or found.fuzzy:
+                    gaps.append(message.id if isinstance(message.id, str) else message.id[0])
+            if gaps:
+                result[(locale, domain)] = gaps
+    return result
+
+
+def compile_all() -> int:
+    """Write a .mo beside every .po; returns how many were written."""
+    count = 0
+    for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/*.po"):
+        locale = po.parent.parent.name
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        with po.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+        count += 1
+    return count
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "compile"
+    if command == "update":
+        update()
+        return 0
+    if command == "check":
+        gaps = missing()
+        for (locale, domain), ids in sorted(gaps.items()):
+            for msgid in ids:
+                print(f"{locale}/{domain}: {msgid}")
+        return 1 if gaps else 0
+    if command == "compile":
+        print(f"compiled {compile_all()} catalogs")
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

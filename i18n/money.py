@@ -1,0 +1,104 @@
+"""Money: integer minor units plus an ISO 4217 code (STYLE.md, Money)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel.numbers import format_currency, get_currency_precision, list_currencies
+
+ROUNDING = ROUND_HALF_UP  # the one rounding mode for percentages, rates and conversions
+
+
+class CurrencyMismatch(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def currency_digits(currency: str) -> int:
+    """Digits after the decimal point, from Babel (KRW 0, JPY 0, USD 2, …)."""
+    return get_currency_precision(currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: int
+    currency: str
+
+    def __post_init__(self):
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
+            raise TypeError("Money.amount must be an int of minor units")
+        if self.currency not in known_currencies():
+            raise ValueError(f"unknown currency {self.currency!r}")
+
+    @classmethod
+    def zero(cls, currency: str) -> "Money":
+        return cls(0, currency)
+
+    @classmethod
+    def from_major(cls, value: Decimal | str | int, currency: str) -> "Money":
+        digits = currency_digits(currency)
+        minor = (Decimal(value) * (Decimal(10) ** digits)).quantize(Decimal(1), rounding=ROUNDING)
+        return cls(int(minor), currency)
+
+    @property
+    def major(self) -> Decimal:
+        return Decimal(self.amount).scaleb(-currency_digits(self.currency))
+
+    def _same(self, other: "Money") -> None:
+        if not isinstance(other, Money):
+            raise TypeError("can only combine Money with Money")
+        if other.currency != self.currency:
+            raise CurrencyMismatch(f"{self.currency} vs {other.currency}")
+
+    def __add__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: "Money") -> "Money":
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> "Money":
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: "Money") -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def times(self, quantity: int) -> "Money":
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            raise TypeError("quantity must be an int")
+        return Money(self.amount * quantity, self.currency)
+
+    def percent(self, rate: Decimal | str) -> "Money":
+        """``self × rate`` (rate as a Decimal fraction, e.g. ``"0.19"``), rounded half-up."""
+        value = (Decimal(self.amount) * Decimal(rate)).quantize(Decimal(1), rounding=ROUNDING)
+        return Money(int(value), self.currency)
+
+    def allocate(self, ratios: list[int]) -> list["Money"]:
+        """Split by integer ratios without losing a minor unit (remainders go first-come)."""
+        total = sum(ratios)
+        if total <= 0 or any(r < 0 for r in ratios):
+            raise ValueError("ratios must be non-negative with a positive sum")
+        shares = [self.amount * r // total for r in ratios]
+        remainder = self.amount - sum(shares)
+        for i in range(abs(remainder)):
+            shares[i % len(shares)] += 1 if remainder > 0 else -1
+        return [Money(s, self.currency) for s in shares]
+
+    def format(self, locale: str = "en") -> str:
+        from . import to_babel
+
+        return format_currency(self.major, self.currency, locale=to_babel(locale))
+
+    def to_dict(self, locale: str = "en") -> dict:
+        return {"amount": self.amount, "currency": self.currency, "formatted": self.format(locale)}

@@ -1,0 +1,51 @@
+"""Flask side of i18n: Flask-Babel set-up, locale negotiation, ``Content-Language``.
+
+Negotiation order (SPEC §2): ``?lang=`` → ``Accept-Language`` → the market's
+default locale (``g.market_default_locale``, set by the store when the request
+names a market) → English.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+from . import DOMAINS, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
+from . import validation_messages
+
+babel = Babel()
+
+
+def negotiate_locale() -> str:
+    if request.args.get("lang"):
+        locale = normalize_locale(request.args["lang"])
+        if locale:
+            return locale
+    accepted = parse_accept_language(request.headers.get("Accept-Language"))
+    if accepted:
+        return accepted[0]
+    return g.get("market_default_locale") or FALLBACK_LOCALE
+
+
+def served_locale() -> str:
+    """The locale tag this request is served in (``zh-Hant``), or English outside requests."""
+    locale = get_locale()
+    return to_tag(str(locale)) if locale else FALLBACK_LOCALE
+
+
+def _select_babel_locale() -> str:
+    return negotiate_locale().replace("-", "_")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join([str(TRANSLATIONS_DIR)] * len(DOMAINS)))
+    app.config.setdefault("BABEL_DOMAIN", ";".join(DOMAINS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK_LOCALE)
+    babel.init_app(app, locale_selector=_select_babel_locale)
+    validation_messages.install()
+
+    @app.after_request
+    def _content_language(response):
+        response.headers["Content-Language"] = served_locale()
+        vary = response.headers.get("Vary")
+        response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+        return response

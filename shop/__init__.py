@@ -1,0 +1,1 @@
+"""Dari: the Flask app and the store."""

@@ -1,0 +1,85 @@
+"""The flask-smorest Api, the shared schemas and the list conventions (SPEC §8)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Flask
+from flask_smorest import Api as _Api
+from flask_smorest import Blueprint
+
+from shop.errors import render_http_exception
+
+
+class Api(_Api):
+    """flask-smorest's Api with our problem+json error rendering."""
+
+    def handle_http_exception(self, error):
+        return render_http_exception(error)
+
+    def _register_responses(self):
+        # flask-smorest documents its own error shape; ours is problem+json.
+        super()._register_responses()
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+
+
+class StrictSchema(ma.Schema):
+    """Unknown fields are errors, not silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+class StrictInteger(ma.fields.Integer):
+    """An integer that refuses floats and numeric strings (money and quantities)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+
+class MoneySchema(ma.Schema):
+    amount = ma.fields.Integer(required=True, metadata={"description": "minor units"})
+    currency = ma.fields.String(required=True)
+    formatted = ma.fields.String(required=True)
+
+
+class ProblemSchema(ma.Schema):
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    code = ma.fields.String()
+    errors = ma.fields.Raw()
+
+
+class PageArgsSchema(StrictSchema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    per_page = ma.fields.Integer(load_default=24, validate=ma.validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema, name: str):
+    """A list envelope ``{"items": [...], "page", "per_page", "total"}``."""
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+            "total": ma.fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def paginate(session, query, page: int, per_page: int) -> dict:
+    """Run ``query`` (a select) for one page, with a count of the whole result."""
+    from sqlalchemy import func, select
+
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def init_app(app: Flask, blueprints: list[Blueprint]) -> Api:
+    api = Api(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    return api

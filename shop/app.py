@@ -1,0 +1,105 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request
+from werkzeug.utils import import_string
+
+import i18n.web
+from i18n import normalize_locale
+
+from . import api as api_module
+from . import errors
+from .config import load_config
+from .db import db, render_migration_item
+
+# Blueprints of every package, by dotted path; later packages add theirs here.
+BLUEPRINTS = [
+    "shop.accounts.api:blp",
+    "shop.sellers.api:public",
+    "shop.sellers.api:seller",
+    "shop.sellers.api:admin",
+    "shop.markets.api:store",
+    "shop.markets.api:admin",
+]
+# Every module with models, so that the metadata (and Alembic) sees all tables.
+MODELS = [
+    "shop.accounts.models",
+    "shop.sellers.models",
+    "shop.markets.models",
+    "shop.jobs.models",
+]
+# Packages with an ``init_app(app)`` (periodic jobs, service wiring).
+EXTENSIONS: list[str] = []
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides the environment-derived settings (tests)."""
+    app = Flask("shop", instance_path=os.environ.get("DARI_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    for path in MODELS:
+        import_string(path)
+    db.init_app(app)
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+            render_as_batch=True, compare_type=True, render_item=render_migration_item)
+    i18n.web.init_app(app)
+    errors.init_app(app)
+    api_module.init_app(app, [import_string(path) for path in BLUEPRINTS])
+
+    from .health import bp as health_bp
+    from .jobs.outbox import install_session_hooks
+    from .jobs.schedule import register_periodic
+    from .docs import init_app as init_docs_assets
+
+    app.register_blueprint(health_bp)
+    init_docs_assets(app)
+    install_session_hooks()
+    register_periodic(app, "relay_outbox", "shop.jobs.tasks.relay_outbox", 30)
+    for path in EXTENSIONS:
+        import_string(path)(app)
+
+    _register_cli(app)
+    _register_request_hooks(app)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from .errors import UnsupportedLocale
+    from .markets.models import Market
+
+    @app.before_request
+    def _negotiation_inputs():
+        lang = request.args.get("lang")
+        if lang and normalize_locale(lang) is None:
+            raise UnsupportedLocale(detail=None)
+        code = request.args.get("market")
+        if code:
+            market = db.session.get(Market, code.upper())
+            if market is not None:
+                g.market_default_locale = market.default_locale
+
+    @app.teardown_appcontext
+    def _cleanup(exc):
+        db.session.remove()
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .demo import demo_cli
+    from .jobs.cli import scheduler_command, worker_command
+    from .markets.cli import markets_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(markets_cli)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)

@@ -1,0 +1,69 @@
+"""Who is asking: bearer-token resolution and role checks for handlers."""
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+
+from shop.accounts.errors import InvalidToken
+from shop.accounts.models import User
+from shop.accounts.services import resolve_token
+from shop.db import db
+from shop.errors import Forbidden
+
+BEARER = [{"bearerAuth": []}]
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def current_token():
+    if "dari_token" not in g:
+        plain = _bearer()
+        g.dari_token = resolve_token(db.session, plain, secret_key=current_app.config["SECRET_KEY"]) if plain else None
+    return g.dari_token
+
+
+def current_user() -> User | None:
+    """The signed-in user, or None for an anonymous request; a bad token is a 401."""
+    token = current_token()
+    return token.user if token else None
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        raise InvalidToken()
+    return user
+
+
+def require_role(*roles: str) -> User:
+    user = require_user()
+    if user.role not in roles:
+        raise Forbidden()
+    return user
+
+
+def require_seller() -> User:
+    """A member of an approved-or-pending seller (sellers edit their profile while pending)."""
+    user = require_role("seller")
+    if not user.seller_id:
+        raise Forbidden()
+    return user
+
+
+def roles_required(*roles: str):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            require_role(*roles)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,174 @@
+"""Domain errors and their rendering as RFC 9457 ``application/problem+json``.
+
+A service raises a ``DomainError`` subclass; one app-level handler turns it,
+schema validation errors, 404/405 and unexpected failures alike into a problem
+document whose title and detail are in the request's locale. Tests assert the
+stable ``code``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from i18n.validation_messages import translate_messages
+
+log = logging.getLogger(__name__)
+PROBLEM_MIMETYPE = "application/problem+json"
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose.
+
+    Subclasses set ``code`` (stable, snake_case), ``status`` and ``title``
+    (a lazily translated string). ``detail`` may be a lazy string formatted with
+    ``params`` at render time; ``errors`` carries per-field messages.
+    """
+
+    code = "domain_error"
+    status = 400
+    title = _l("The request could not be completed.")
+    detail: Any = None
+
+    def __init__(self, detail: Any = None, *, errors: dict | None = None, **params: Any):
+        super().__init__(str(detail) if detail is not None else self.code)
+        if detail is not None:
+            self.detail = detail
+        self.errors = errors
+        self.params = params
+
+    def render_detail(self) -> str | None:
+        if self.detail is None:
+            return None
+        text = str(self.detail)
+        return text % self.params if self.params else text
+
+    def extra(self) -> dict:
+        """Additional members for the problem document (e.g. the lines out of stock)."""
+        return {}
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    title = _l("Not found.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    title = _l("You are not allowed to do this.")
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+    title = _l("Authentication is required.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    title = _l("The request conflicts with the current state.")
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 422
+    title = _l("The request contains invalid data.")
+
+
+class UnsupportedLocale(DomainError):
+    code = "unsupported_locale"
+    status = 400
+    title = _l("This language is not supported.")
+
+
+class ServiceUnavailable(DomainError):
+    code = "service_unavailable"
+    status = 503
+    title = _l("The service is temporarily unavailable.")
+
+
+# Titles of plain HTTP errors, by status, so that they are translated too.
+HTTP_TITLES = {
+    400: (_l("The request is malformed."), "bad_request"),
+    401: (_l("Authentication is required."), "unauthorized"),
+    403: (_l("You are not allowed to do this."), "forbidden"),
+    404: (_l("Not found."), "not_found"),
+    405: (_l("This method is not allowed for this resource."), "method_not_allowed"),
+    409: (_l("The request conflicts with the current state."), "conflict"),
+    413: (_l("The request body is too large."), "payload_too_large"),
+    415: (_l("The request body must be JSON."), "unsupported_media_type"),
+    422: (_l("The request contains invalid data."), "validation_error"),
+    428: (_l("A precondition header is required."), "precondition_required"),
+    429: (_l("Too many requests. Try again later."), "too_many_requests"),
+    500: (_l("Something went wrong on our side."), "internal_error"),
+    503: (_l("The service is temporarily unavailable."), "service_unavailable"),
+}
+HTTP_DETAILS = {
+    404: _l("The requested resource does not exist or is not yours."),
+    405: _l("Use one of the allowed methods: %(allowed)s."),
+    500: _l("The error has been logged. Please try again later."),
+}
+
+
+def problem(status: int, code: str, title: str, detail: str | None = None,
+            errors: Any = None, headers: dict | None = None, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "code": code}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def render_domain_error(error: DomainError) -> Response:
+    errors = translate_messages(error.errors) if error.errors else None
+    return problem(error.status, error.code, str(error.title), error.render_detail(), errors, **error.extra())
+
+
+def render_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    title, code = HTTP_TITLES.get(status, (None, None))
+    title = str(title) if title else error.name
+    code = code or error.name.lower().replace(" ", "_")
+    detail = None
+    errors = None
+    headers = {}
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages:
+        # webargs nests messages by location ("json", "query", …); flatten one level
+        # when a single location failed, so clients see field names directly.
+        if isinstance(messages, dict) and len(messages) == 1:
+            messages = next(iter(messages.values()))
+        errors = translate_messages(messages)
+    if status == 405:
+        allowed = getattr(error, "valid_methods", None) or []
+        detail = gettext(str(HTTP_DETAILS[405]), allowed=", ".join(allowed)) if allowed else None
+        if allowed:
+            headers["Allow"] = ", ".join(allowed)
+    elif status in HTTP_DETAILS:
+        detail = str(HTTP_DETAILS[status])
+    return problem(status, code, title, detail, errors, headers)
+
+
+def render_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    title, code = HTTP_TITLES[500]
+    return problem(500, code, str(title), str(HTTP_DETAILS[500]))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, render_domain_error)
+    app.register_error_handler(HTTPException, render_http_exception)
+    app.register_error_handler(Exception, render_unexpected)

@@ -1,0 +1,1 @@
+"""Background jobs: Redis connection, the transactional outbox, worker and scheduler."""

@@ -1,0 +1,10 @@
+from flask_babel import lazy_gettext as _l
+
+from shop.errors import DomainError
+
+
+class UnknownMarket(DomainError):
+    code = "unknown_market"
+    status = 422
+    title = _l("This market does not exist.")
+    detail = _l("There is no market %(market)s.")

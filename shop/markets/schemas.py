@@ -1,0 +1,64 @@
+import marshmallow as ma
+import pycountry
+
+from i18n import LOCALES
+from i18n.money import known_currencies
+from flask_babel import lazy_gettext as _l
+
+from shop.api import StrictSchema
+
+
+def _country(value):
+    if pycountry.countries.get(alpha_2=value) is None:
+        raise ma.ValidationError(_l("Unknown country code."))
+
+
+class MarketSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.Method("_name")
+    countries = ma.fields.List(ma.fields.String())
+    currency = ma.fields.String()
+    currency_digits = ma.fields.Method("_digits")
+    default_locale = ma.fields.String()
+    locales = ma.fields.List(ma.fields.String())
+    price_rounding = ma.fields.Dict()
+    returns = ma.fields.Dict()
+    warranty = ma.fields.Dict()
+    import_rules = ma.fields.Dict(data_key="import")
+    certificates = ma.fields.Dict()
+    data_version = ma.fields.String()
+    edited = ma.fields.Method("_edited")
+    updated_at = ma.fields.DateTime()
+
+    def _name(self, market):
+        from i18n.web import served_locale
+
+        from .services import market_name
+
+        return market_name(market.code, served_locale())
+
+    def _digits(self, market):
+        from i18n.money import currency_digits
+
+        return currency_digits(market.currency)
+
+    def _edited(self, market):
+        return market.edited_by is not None
+
+
+class MarketListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(MarketSchema))
+    version = ma.fields.String()
+
+
+class MarketUpdateSchema(StrictSchema):
+    countries = ma.fields.List(ma.fields.String(validate=_country), validate=ma.validate.Length(min=1))
+    currency = ma.fields.String(validate=ma.validate.OneOf(sorted(known_currencies())))
+    default_locale = ma.fields.String(validate=ma.validate.OneOf(LOCALES))
+    locales = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(LOCALES)), validate=ma.validate.Length(min=1))
+    price_rounding = ma.fields.Dict()
+    returns = ma.fields.Dict()
+    warranty = ma.fields.Dict()
+    import_rules = ma.fields.Dict(data_key="import")
+    certificates = ma.fields.Dict()
+    active = ma.fields.Boolean()

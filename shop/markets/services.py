@@ -1,0 +1,117 @@
+"""Markets: loading the versioned data file, lookups, admin edits."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+from babel import Locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from i18n import LOCALES, to_babel
+from i18n.money import known_currencies
+from shop.errors import NotFound
+
+from .errors import UnknownMarket
+from .models import Market
+
+DATA_FILE = Path(__file__).parent / "data" / "markets.json"
+RULE_BLOCKS = ("price_rounding", "returns", "warranty", "import_rules", "certificates")
+
+
+@lru_cache(maxsize=1)
+def load_bundled() -> dict:
+    """The bundled market data file (version, sources, markets)."""
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def market_row(entry: dict, version: str) -> dict:
+    """Column values for one market entry of the data file (validated)."""
+    code = entry["code"]
+    if entry["currency"] not in known_currencies():
+        raise ValueError(f"{code}: unknown currency {entry['currency']}")
+    for country in entry["countries"]:
+        if pycountry.countries.get(alpha_2=country) is None:
+            raise ValueError(f"{code}: unknown country {country}")
+    for locale in [entry["default_locale"], *entry["locales"]]:
+        if locale not in LOCALES:
+            raise ValueError(f"{code}: unsupported locale {locale}")
+    return {
+        "code": code,
+        "countries": entry["countries"],
+        "currency": entry["currency"],
+        "default_locale": entry["default_locale"],
+        "locales": entry["locales"],
+        "price_rounding": entry.get("price_rounding") or {},
+        "returns": entry.get("returns") or {},
+        "warranty": entry.get("warranty") or {},
+        "import_rules": entry.get("import") or {},
+        "certificates": entry.get("certificates") or {},
+        "data_version": version,
+    }
+
+
+def sync_markets(session: Session, data: dict | None = None, *, overwrite_edits: bool = False) -> list[Market]:
+    """Insert or update markets from the data file.
+
+    A market an admin edited keeps its edits unless ``overwrite_edits``; a market
+    whose stored data version is already current is left alone.
+    """
+    data = data or load_bundled()
+    version = data["version"]
+    result = []
+    for entry in data["markets"]:
+        values = market_row(entry, version)
+        market = session.get(Market, values["code"])
+        if market is None:
+            market = Market(**values)
+            session.add(market)
+        elif (market.edited_by is None or overwrite_edits) and (market.data_version != version or overwrite_edits):
+            for key, value in values.items():
+                setattr(market, key, value)
+            market.edited_by = None
+        result.append(market)
+    session.flush()
+    return result
+
+
+def list_markets(session: Session, *, include_inactive: bool = False) -> list[Market]:
+    query = select(Market).order_by(Market.code)
+    if not include_inactive:
+        query = query.where(Market.active.is_(True))
+    return list(session.scalars(query))
+
+
+def get_market(session: Session, code: str) -> Market:
+    """The market by code (case-insensitive); raises ``UnknownMarket``."""
+    market = session.get(Market, (code or "").upper())
+    if market is None or not market.active:
+        raise UnknownMarket(market=code)
+    return market
+
+
+def market_for_country(session: Session, country: str) -> Market | None:
+    country = country.upper()
+    for market in list_markets(session):
+        if country in market.countries:
+            return market
+    return None
+
+
+def market_name(code: str, locale: str) -> str:
+    """The market's name in ``locale`` from CLDR (``EU`` is a CLDR territory too)."""
+    return Locale.parse(to_babel(locale)).territories.get(code, code)
+
+
+def update_market(session: Session, code: str, changes: dict, *, editor_id: str) -> Market:
+    market = session.get(Market, code.upper())
+    if market is None:
+        raise NotFound()
+    for key, value in changes.items():
+        setattr(market, key, value)
+    market.edited_by = editor_id
+    session.flush()
+    return market
