@@ -1,18 +1,24 @@
 """Flask side of i18n: Flask-Babel set-up, locale negotiation, ``Content-Language``.
 
 Negotiation order (SPEC §2): ``?lang=`` → ``Accept-Language`` → the market's
-default locale (``g.market_default_locale``, set by the store when the request
+default locale (``set_market_locale``, called by the store when the request
 names a market) → English.
 """
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import Babel, get_locale
 
 from . import DOMAINS, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
 from . import validation_messages
 
 babel = Babel()
+# Where the store puts the default locale of the market a request names.
+MARKET_LOCALE_KEY = "dari.market_default_locale"
+
+
+def set_market_locale(locale: str) -> None:
+    request.environ[MARKET_LOCALE_KEY] = locale
 
 
 def negotiate_locale() -> str:
@@ -23,7 +29,7 @@ def negotiate_locale() -> str:
     accepted = parse_accept_language(request.headers.get("Accept-Language"))
     if accepted:
         return accepted[0]
-    return g.get("market_default_locale") or FALLBACK_LOCALE
+    return request.environ.get(MARKET_LOCALE_KEY) or FALLBACK_LOCALE
 
 
 def served_locale() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, request
 from werkzeug.utils import import_string
 
 import i18n.web
@@ -85,7 +85,7 @@ def _register_request_hooks(app: Flask) -> None:
         if code:
             market = db.session.get(Market, code.upper())
             if market is not None:
-                g.market_default_locale = market.default_locale
+                i18n.web.set_market_locale(market.default_locale)
 
     @app.teardown_appcontext
     def _cleanup(exc):

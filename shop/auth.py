@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g, request
+from flask import current_app, request
 
 from shop.accounts.errors import InvalidToken
 from shop.accounts.models import User
@@ -23,10 +23,13 @@ def _bearer() -> str | None:
 
 
 def current_token():
-    if "dari_token" not in g:
+    """The request's live token (cached on the request), None when anonymous."""
+    cache = request.environ
+    if "dari.token" not in cache:
         plain = _bearer()
-        g.dari_token = resolve_token(db.session, plain, secret_key=current_app.config["SECRET_KEY"]) if plain else None
-    return g.dari_token
+        cache["dari.token"] = (resolve_token(db.session, plain, secret_key=current_app.config["SECRET_KEY"])
+                               if plain else None)
+    return cache["dari.token"]
 
 
 def current_user() -> User | None:

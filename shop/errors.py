@@ -168,7 +168,22 @@ def render_unexpected(error: Exception) -> Response:
     return problem(500, code, str(title), str(HTTP_DETAILS[500]))
 
 
+def _rolling_back(render):
+    """Every error response first discards the request's unflushed and flushed work."""
+
+    def handler(error):
+        from shop.db import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection must not hide the real error
+            log.exception("rollback failed while handling an error")
+        return render(error)
+
+    return handler
+
+
 def init_app(app: Flask) -> None:
-    app.register_error_handler(DomainError, render_domain_error)
-    app.register_error_handler(HTTPException, render_http_exception)
-    app.register_error_handler(Exception, render_unexpected)
+    app.register_error_handler(DomainError, _rolling_back(render_domain_error))
+    app.register_error_handler(HTTPException, _rolling_back(render_http_exception))
+    app.register_error_handler(Exception, _rolling_back(render_unexpected))

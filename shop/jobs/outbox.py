@@ -93,7 +93,7 @@ def relay_pending(session: Session, connection, *, older_than: timedelta = timed
         .order_by(OutboxMessage.created_at)
         .limit(limit)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     pushed = 0
     for message in session.scalars(query):

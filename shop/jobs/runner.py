@@ -53,7 +53,7 @@ def execute_outbox(outbox_id: str) -> str:
     """Run the job recorded in outbox row ``outbox_id``, at most once to completion."""
     with job_context(), transaction() as session:
         query = select(OutboxMessage).where(OutboxMessage.id == outbox_id)
-        if session.bind.dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
         message = session.scalar(query)
         if message is None:

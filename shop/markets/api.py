@@ -1,6 +1,6 @@
-from flask import g
 from flask_smorest import Blueprint
 
+from i18n.web import set_market_locale
 from shop.auth import BEARER, require_role
 from shop.db import db
 
@@ -22,7 +22,7 @@ def list_markets():
 @store.response(200, MarketSchema)
 def get_market(code):
     market = services.get_market(db.session, code)
-    g.market_default_locale = market.default_locale
+    set_market_locale(market.default_locale)
     return market
 
 

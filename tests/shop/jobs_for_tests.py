@@ -1,0 +1,13 @@
+"""Task functions used by the outbox tests."""
+from shop.accounts.models import User
+from shop.db import db
+
+
+def record_run(marker: str) -> None:
+    db.session.add(User(email=f"{marker}@jobs.test", password_hash="x", role="customer"))
+
+
+def record_then_fail(marker: str) -> None:
+    record_run(marker)
+    db.session.flush()
+    raise RuntimeError("boom")

@@ -1,0 +1,86 @@
+"""Every error is problem+json in the request's language."""
+import pytest
+from flask import Blueprint
+
+EXPECTED_404_TITLES = {"ko": "찾을 수 없습니다.", "ja": "見つかりません。", "de": "Nicht gefunden."}
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja", "de"])
+def test_404_is_translated_problem(client, db_session, lang):
+    response = client.get("/api/v1/nowhere", headers={"Accept-Language": lang})
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.json["code"] == "not_found"
+    assert response.json["status"] == 404
+    assert response.json["title"] == EXPECTED_404_TITLES[lang]
+    assert response.headers["Content-Language"] == lang
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja", "de"])
+def test_405_is_translated_problem(client, db_session, lang):
+    english = client.delete("/api/v1/store/markets", headers={"Accept-Language": "en"}).json
+    response = client.delete("/api/v1/store/markets", headers={"Accept-Language": lang})
+    assert response.status_code == 405
+    assert response.content_type == "application/problem+json"
+    assert response.json["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+    assert response.json["title"] != english["title"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja", "de"])
+def test_422_field_messages_are_translated(client, db_session, lang):
+    english = client.post("/api/v1/auth/register", json={"email": "nope"}, headers={"Accept-Language": "en"}).json
+    response = client.post("/api/v1/auth/register", json={"email": "nope"}, headers={"Accept-Language": lang})
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error"
+    assert set(response.json["errors"]) == {"email", "password"}
+    assert response.json["errors"]["password"] != english["errors"]["password"]
+    assert response.json["errors"]["email"] != english["errors"]["email"]
+    assert response.json["title"] != english["title"]
+
+
+def test_range_message_is_translated_with_its_bounds(client, db_session, factory):
+    seller, owner = factory.seller()
+    response = client.patch("/api/v1/seller/profile?lang=de", json={"warranty_months": 500},
+                            headers=factory.headers(owner))
+    message = response.json["errors"]["warranty_months"][0]
+    assert "120" in message and "Must be" not in message
+
+
+@pytest.fixture
+def crashing_app(app):
+    from shop.app import create_app
+
+    fresh = create_app(dict(app.config))
+    bp = Blueprint("test_crash", __name__)
+
+    @bp.route("/test-crash")
+    def crash():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    fresh.register_blueprint(bp)
+    return fresh
+
+
+@pytest.mark.parametrize("lang", ["ko", "ja", "de"])
+def test_500_hides_the_traceback(crashing_app, db_session, lang):
+    response = crashing_app.test_client().get("/test-crash", headers={"Accept-Language": lang})
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert response.json["code"] == "internal_error"
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert response.headers["Content-Language"] == lang
+
+
+def test_malformed_json_is_400(client, db_session):
+    response = client.post("/api/v1/auth/register", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.content_type == "application/problem+json"
+
+
+def test_oversized_body_is_413(client, db_session, app):
+    response = client.post("/api/v1/auth/register", data="x" * (app.config["MAX_CONTENT_LENGTH"] + 10),
+                           content_type="application/json")
+    assert response.status_code == 413
+    assert response.json["code"] == "payload_too_large"
