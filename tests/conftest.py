@@ -63,7 +63,7 @@ def app(instance_dir, database_url):
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
         sync_markets(db.session)
         db.session.commit()
         db.session.remove()

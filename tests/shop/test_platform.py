@@ -61,12 +61,12 @@ def test_migrations_build_the_whole_model_from_an_empty_database(app, database_u
         url = f"sqlite:///{tmp_path / 'fresh.db'}"
     fresh = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with fresh.app_context():
-        upgrade()
+        upgrade(revision="heads")
         tables = set(inspect(db.engine).get_table_names())
         assert set(db.metadata.tables) <= tables
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
 
 
