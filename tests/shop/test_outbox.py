@@ -1,5 +1,6 @@
 """The transactional outbox: after commit only, never for a rollback, and nothing lost while Redis is down."""
 import os
+from datetime import timedelta
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,33 @@ def test_web_and_worker_processes_share_the_embedded_redis(app, committed_db, in
     committed_db.expire_all()
     assert runs(committed_db, "other-process") == 1
     assert committed_db.get(OutboxMessage, message_id).processed_at is not None
+
+
+def test_ops_see_failed_jobs_and_requeue_them(app, client, committed_db, redis_conn):
+    from shop.accounts.services import create_user, issue_token
+
+    message_id = defer(committed_db, "tests.shop.jobs_for_tests.record_then_fail", marker="ops-view").id
+    ops = create_user(committed_db, "ops-jobs@dari.test", "correct horse battery", role="ops")
+    customer = create_user(committed_db, "customer-jobs@dari.test", "correct horse battery")
+    committed_db.commit()
+    token, _ = issue_token(committed_db, ops, secret_key=app.config["SECRET_KEY"], ttl=timedelta(hours=1))
+    other, _ = issue_token(committed_db, customer, secret_key=app.config["SECRET_KEY"], ttl=timedelta(hours=1))
+    committed_db.commit()
+    queue = Queue("default", connection=redis_conn)
+    job = queue.fetch_job(f"outbox-{message_id}")
+    job.retries_left = 0
+    job.save()
+    run_worker(redis_conn)
+
+    assert client.get("/api/v1/admin/jobs", headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    overview = client.get("/api/v1/admin/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert overview.status_code == 200
+    failed = [j for j in overview.json["failed"] if j["id"] == f"outbox-{message_id}"]
+    assert failed and "boom" in failed[0]["exc_info"]
+
+    requeued = client.post(f"/api/v1/admin/jobs/failed/outbox-{message_id}/requeue",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert requeued.status_code == 202
+    assert f"outbox-{message_id}" in queue.job_ids
+    missing = client.post("/api/v1/admin/jobs/failed/nope/requeue", headers={"Authorization": f"Bearer {token}"})
+    assert missing.status_code == 404
