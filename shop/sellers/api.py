@@ -8,8 +8,10 @@ from shop.errors import Forbidden
 
 from . import services
 from .models import Seller
-from .schemas import (AdminSellerUpdateSchema, SellerApplicationSchema, SellerApplySchema, SellerListArgsSchema,
-                      SellerProfileUpdateSchema, SellerSchema, SellerStatusChangeSchema)
+from .schemas import (AdminSellerUpdateSchema, MemberListSchema, SellerApplicationSchema, SellerApplySchema,
+                      SellerListArgsSchema, SellerProfileUpdateSchema, SellerSchema, SellerStatusChangeSchema,
+                      StaffCreateSchema)
+from shop.accounts.schemas import UserSchema
 
 public = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers", description="Seller onboarding")
 seller = Blueprint("seller-profile", __name__, url_prefix="/api/v1/seller", description="A seller's own profile")
@@ -40,12 +42,38 @@ def get_profile():
 @seller.doc(security=BEARER)
 def update_profile(data):
     """Change the profile; only the owner may change it."""
-    user = require_seller()
-    if user.seller_role != "owner":
-        raise Forbidden()
+    user = _require_owner()
     result = services.update_profile(db.session, services.get_seller(db.session, user.seller_id), data)
     db.session.commit()
     return result
+
+
+def _require_owner():
+    user = require_seller()
+    if user.seller_role != "owner":
+        raise Forbidden()
+    return user
+
+
+@seller.route("/members", methods=["GET"])
+@seller.response(200, MemberListSchema)
+@seller.doc(security=BEARER)
+def list_members():
+    """The seller's accounts (owner and staff)."""
+    user = require_seller()
+    return {"items": services.list_members(db.session, services.get_seller(db.session, user.seller_id))}
+
+
+@seller.route("/members", methods=["POST"])
+@seller.arguments(StaffCreateSchema)
+@seller.response(201, UserSchema)
+@seller.doc(security=BEARER)
+def add_member(data):
+    """Add a staff account (owner only). Staff manage products and stock but not the profile."""
+    user = _require_owner()
+    member = services.add_staff(db.session, services.get_seller(db.session, user.seller_id), **data)
+    db.session.commit()
+    return member
 
 
 @admin.route("", methods=["GET"])

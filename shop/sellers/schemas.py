@@ -85,3 +85,13 @@ class AdminSellerUpdateSchema(StrictSchema):
 
 class SellerListArgsSchema(PageArgsSchema):
     status = ma.fields.String(validate=ma.validate.OneOf(("pending", "approved", "suspended")))
+
+
+class StaffCreateSchema(StrictSchema):
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
+    name = ma.fields.String(validate=ma.validate.Length(max=200))
+
+
+class MemberListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(UserSchema))

@@ -69,3 +69,12 @@ def update_profile(session: Session, seller: Seller, changes: dict) -> Seller:
             setattr(seller, key, value)
     session.flush()
     return seller
+
+
+def add_staff(session: Session, seller: Seller, *, email: str, password: str, name: str | None = None) -> User:
+    """Create a staff account bound to ``seller`` (the owner's call)."""
+    return create_user(session, email, password, role="seller", name=name, seller_id=seller.id, seller_role="staff")
+
+
+def list_members(session: Session, seller: Seller) -> list[User]:
+    return list(session.scalars(select(User).where(User.seller_id == seller.id).order_by(User.created_at, User.id)))

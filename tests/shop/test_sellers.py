@@ -125,3 +125,21 @@ def test_profile_update_rejects_bad_input(client, db_session, factory, payload):
     response = client.patch("/api/v1/seller/profile", json=payload, headers=factory.headers(owner))
     assert response.status_code == 422
     assert response.json["code"] == "validation_error"
+
+
+def test_owner_adds_staff_who_cannot_change_the_profile(client, db_session, factory):
+    seller, owner = factory.seller()
+    created = client.post("/api/v1/seller/members", json={"email": "staff@dari.kr", "password": PASSWORD},
+                          headers=factory.headers(owner))
+    assert created.status_code == 201
+    assert created.json["seller_id"] == seller.id and created.json["seller_role"] == "staff"
+
+    staff_token = client.post("/api/v1/auth/token", json={"email": "staff@dari.kr", "password": PASSWORD}).json[
+        "access_token"]
+    staff = {"Authorization": f"Bearer {staff_token}"}
+    assert client.get("/api/v1/seller/profile", headers=staff).status_code == 200
+    assert client.patch("/api/v1/seller/profile", json={"warranty_months": 1}, headers=staff).status_code == 403
+    assert client.post("/api/v1/seller/members", json={"email": "x@dari.kr", "password": PASSWORD},
+                       headers=staff).status_code == 403
+    members = client.get("/api/v1/seller/members", headers=staff).json["items"]
+    assert {m["seller_role"] for m in members} == {"owner", "staff"}
