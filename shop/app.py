@@ -23,6 +23,10 @@ BLUEPRINTS = [
     "shop.sellers.api:admin",
     "shop.markets.api:store",
     "shop.markets.api:admin",
+    "shop.jobs.api:blp",
+    "shop.catalog.api:seller",
+    "shop.catalog.api:admin",
+    "shop.catalog.api:store",
 ]
 # Every module with models, so that the metadata (and Alembic) sees all tables.
 MODELS = [
@@ -30,6 +34,7 @@ MODELS = [
     "shop.sellers.models",
     "shop.markets.models",
     "shop.jobs.models",
+    "shop.catalog.models",
 ]
 # Packages with an ``init_app(app)`` (periodic jobs, service wiring).
 EXTENSIONS: list[str] = []
