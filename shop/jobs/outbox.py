@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 from rq import Queue, Retry
+from rq.job import Job
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -81,7 +82,7 @@ def install_session_hooks() -> None:
 
 def relay_pending(session: Session, connection, *, older_than: timedelta = timedelta(0),
                   limit: int = 500) -> int:
-    """Enqueue outbox rows not yet pushed to RQ. Returns how many were pushed.
+    """Make sure outbox rows not yet marked as enqueued are in RQ; returns how many were handled.
 
     Stops at the first Redis error (recording it on the row); the caller commits.
     """
@@ -98,7 +99,9 @@ def relay_pending(session: Session, connection, *, older_than: timedelta = timed
     pushed = 0
     for message in session.scalars(query):
         try:
-            enqueue(connection, message.id, message.queue, message.job)
+            # Pushed right after its commit already (the usual case): just record that.
+            if not Job.exists(f"outbox-{message.id}", connection=connection):
+                enqueue(connection, message.id, message.queue, message.job)
         except Exception as exc:  # noqa: BLE001
             message.attempts += 1
             message.last_error = str(exc)[:2000]
