@@ -7,7 +7,7 @@ names a market) → English.
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, refresh
 
 from . import DOMAINS, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
 from . import validation_messages
@@ -48,6 +48,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK_LOCALE)
     babel.init_app(app, locale_selector=_select_babel_locale)
     validation_messages.install()
+
+    @app.before_request
+    def _fresh_locale():
+        # Flask-Babel caches the locale on the app context, which a request may share with
+        # an enclosing context (CLI, tests): negotiate afresh for every request.
+        refresh()
 
     @app.after_request
     def _content_language(response):
