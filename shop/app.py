@@ -37,7 +37,9 @@ MODELS = [
     "shop.catalog.models",
 ]
 # Packages with an ``init_app(app)`` (periodic jobs, service wiring).
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = [
+    "shop.catalog:init_app",
+]
 
 
 def create_app(config: dict | None = None) -> Flask:

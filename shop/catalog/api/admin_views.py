@@ -1,0 +1,113 @@
+from flask import current_app
+
+from shop.api import page_schema, paginate
+from shop.auth import BEARER, require_role
+from shop.db import db
+
+from ..schemas import (CertificateListArgsSchema, CertificateReviewSchema, CertificateSchema, CollectionCreateSchema,
+                       CollectionListArgsSchema, CollectionPatchSchema, CollectionSchema, ExchangeRateListSchema)
+from ..services import certificates as certs
+from ..services import collections as cols
+from ..services import rates
+from . import admin as blp
+
+
+@blp.route("/certificates", methods=["GET"])
+@blp.arguments(CertificateListArgsSchema, location="query")
+@blp.response(200, page_schema(CertificateSchema, "CertificatePage"))
+@blp.doc(security=BEARER)
+def list_certificates(args):
+    """Certificates of every seller, e.g. ``?status=pending`` for the review queue (ops, admins)."""
+    require_role("ops", "admin")
+    query = certs.list_certificates(None, status=args.get("status"), product_id=args.get("product_id"),
+                                    market=args.get("market"))
+    return paginate(db.session, query, args["page"], args["per_page"])
+
+
+def _review_view(decision):
+    @blp.arguments(CertificateReviewSchema)
+    @blp.response(200, CertificateSchema)
+    @blp.doc(security=BEARER)
+    def view(data, certificate_id):
+        user = require_role("ops", "admin")
+        result = certs.review_certificate(db.session, certificate_id, decision, reviewer_id=user.id,
+                                          note=data.get("note"))
+        db.session.commit()
+        return result
+
+    view.__name__ = f"{decision}_certificate"
+    view.__doc__ = f"Mark a certificate {decision} (ops, admins)."
+    return view
+
+
+blp.route("/certificates/<certificate_id>/verify", methods=["POST"])(_review_view("verified"))
+blp.route("/certificates/<certificate_id>/reject", methods=["POST"])(_review_view("rejected"))
+
+
+@blp.route("/exchange-rates", methods=["GET"])
+@blp.response(200, ExchangeRateListSchema)
+@blp.doc(security=BEARER)
+def list_rates():
+    """The current stored rate per currency (KRW base), with source and time."""
+    require_role("ops", "admin")
+    return {"items": rates.list_current(db.session)}
+
+
+@blp.route("/exchange-rates/refresh", methods=["POST"])
+@blp.response(200, ExchangeRateListSchema)
+@blp.doc(security=BEARER)
+def refresh_rates():
+    """Fetch rates now from the configured source (``RATES_SOURCE``, else the bundled file)."""
+    require_role("admin")
+    rates.refresh_rates(db.session, current_app.config.get("RATES_SOURCE"))
+    db.session.commit()
+    return {"items": rates.list_current(db.session)}
+
+
+@blp.route("/collections", methods=["GET"])
+@blp.arguments(CollectionListArgsSchema, location="query")
+@blp.response(200, page_schema(CollectionSchema, "CollectionPage"))
+@blp.doc(security=BEARER)
+def list_collections(args):
+    require_role("ops", "admin")
+    return paginate(db.session, cols.list_collections(), args["page"], args["per_page"])
+
+
+@blp.route("/collections", methods=["POST"])
+@blp.arguments(CollectionCreateSchema)
+@blp.response(201, CollectionSchema)
+@blp.doc(security=BEARER)
+def create_collection(data):
+    require_role("admin")
+    collection = cols.create_collection(db.session, data)
+    db.session.commit()
+    return collection
+
+
+@blp.route("/collections/<collection_id>", methods=["GET"])
+@blp.response(200, CollectionSchema)
+@blp.doc(security=BEARER)
+def get_collection(collection_id):
+    require_role("ops", "admin")
+    return cols.get_collection(db.session, collection_id)
+
+
+@blp.route("/collections/<collection_id>", methods=["PATCH"])
+@blp.arguments(CollectionPatchSchema)
+@blp.response(200, CollectionSchema)
+@blp.doc(security=BEARER)
+def update_collection(data, collection_id):
+    """Change a collection; ``product_ids`` replaces its products, in that order."""
+    require_role("admin")
+    collection = cols.update_collection(db.session, cols.get_collection(db.session, collection_id), data)
+    db.session.commit()
+    return collection
+
+
+@blp.route("/collections/<collection_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_collection(collection_id):
+    require_role("admin")
+    cols.delete_collection(db.session, cols.get_collection(db.session, collection_id))
+    db.session.commit()

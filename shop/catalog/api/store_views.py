@@ -1,0 +1,70 @@
+from i18n import pick_translation
+from i18n.web import served_locale, set_market_locale
+from shop.api import page_schema
+from shop.db import db
+from shop.errors import InvalidInput
+from shop.markets.services import get_market
+
+from ..schemas import (StoreArgsSchema, StoreCollectionSchema, StoreProductArgsSchema, StoreProductDetailSchema,
+                       StoreProductSchema)
+from ..services import collections as cols
+from ..services import storefront
+from . import store as blp
+
+
+def _market(code):
+    market = get_market(db.session, code)
+    set_market_locale(market.default_locale)
+    return market
+
+
+@blp.route("/products", methods=["GET"])
+@blp.arguments(StoreProductArgsSchema, location="query")
+@blp.response(200, page_schema(StoreProductSchema, "StoreProductPage"))
+def list_products(args):
+    """Products purchasable in ``market``, in the served locale (with fallback) and the market currency.
+
+    ``q`` matches the served locale's text, Korean and English (substrings, CJK too);
+    ``min_price``/``max_price`` are integer minor units of the market currency.
+    """
+    market = _market(args["market"])
+    if args.get("min_price") is not None and args.get("max_price") is not None \
+            and args["min_price"] > args["max_price"]:
+        raise InvalidInput(errors={"min_price": ["min_price > max_price"]})
+    filters = {k: args.get(k) for k in ("q", "category", "collection", "seller", "min_price", "max_price", "sort")}
+    return storefront.search_products(db.session, market, served_locale(), page=args["page"],
+                                      per_page=args["per_page"], **filters)
+
+
+@blp.route("/products/<key>", methods=["GET"])
+@blp.arguments(StoreArgsSchema, location="query")
+@blp.response(200, StoreProductDetailSchema)
+def get_product(args, key):
+    """A product by id or slug, if it is sold in ``market``."""
+    market = _market(args["market"])
+    return storefront.get_store_product(db.session, market, served_locale(), key)
+
+
+def _collection_view(collection, market):
+    locale = served_locale()
+    text_locale, title = pick_translation(collection.titles or {}, locale, market.default_locale)
+    description = pick_translation(collection.descriptions or {}, locale, market.default_locale)[1]
+    return {"id": collection.id, "slug": collection.slug, "title": title, "description": description,
+            "text_locale": text_locale, "fallback_used": text_locale != locale, "position": collection.position}
+
+
+@blp.route("/collections", methods=["GET"])
+@blp.arguments(StoreArgsSchema, location="query")
+@blp.response(200, StoreCollectionSchema(many=True))
+def list_collections(args):
+    """Active collections, in order, titled in the served locale."""
+    market = _market(args["market"])
+    return [_collection_view(c, market) for c in db.session.scalars(cols.list_collections(active_only=True))]
+
+
+@blp.route("/collections/<key>", methods=["GET"])
+@blp.arguments(StoreArgsSchema, location="query")
+@blp.response(200, StoreCollectionSchema)
+def get_collection(args, key):
+    market = _market(args["market"])
+    return _collection_view(cols.get_collection(db.session, key, active_only=True), market)

@@ -1,0 +1,185 @@
+"""Where a product may be sold, and why not (SPEC §3, "Availability per market").
+
+A product is purchasable in a market when its seller is approved, it is active,
+it has a sellable variant with a price there, listing text in one of the
+market's locales or English, every certificate the market requires for its
+category (verified, within its dates), and stock (when an inventory provider
+is registered). Each failed condition is a ``Reason`` that renders in the
+request's locale ("CN: cosmetics need a verified NMPA certificate").
+
+Certificate requirements come from the market's ``certificates`` data: entries
+of kind ``product`` or ``business`` that must exist ``before_sale`` for ``all``
+products of the category. ``unverified`` and ``notes`` are not categories;
+``after_first_sale``, ``per_shipment`` and ``subset`` entries are advisory and
+do not block. Exemptions in the data (e.g. CN cross-border retail for NMPA) are
+deliberately not applied: Dari requires the filing anyway.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.lists import format_list
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from i18n import FALLBACK_LOCALE, to_babel
+
+from . import stock
+from .models import Certificate, VariantMarketPrice
+
+RESERVED_CERTIFICATE_KEYS = ("unverified", "notes")
+CATEGORY_LABELS = {
+    "cosmetics": _l("cosmetics"),
+    "food": _l("food and supplements"),
+    "fashion": _l("fashion"),
+    "electronics": _l("electronics"),
+    "household": _l("household goods"),
+}
+MESSAGES = {
+    "seller_not_approved": _l("%(market)s: the seller is not approved"),
+    "product_not_active": _l("%(market)s: the product is not active"),
+    "no_variant": _l("%(market)s: no variant is for sale"),
+    "variant_unavailable": _l("%(market)s: this variant is no longer sold"),
+    "missing_translation": _l("%(market)s: no listing text in %(locales)s"),
+    "missing_certificate": _l("%(market)s: %(category)s need a verified %(certificate)s certificate"),
+    "price_unavailable": _l("%(market)s: no price in %(currency)s"),
+    "no_stock": _l("%(market)s: no stock"),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a product is blocked in a market; ``text`` renders in the current locale."""
+
+    code: str
+    market: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        from i18n.web import served_locale
+
+        values = {"market": self.market, **self.params}
+        if "category" in values:
+            label = CATEGORY_LABELS.get(values["category"])
+            values["category"] = str(label) if label is not None else values["category"]
+        if "locales" in values:
+            values["locales"] = format_list(list(values["locales"]), style="or",
+                                            locale=to_babel(_safe_locale(served_locale)))
+        return str(MESSAGES[self.code]) % values
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "market": self.market, "message": self.text, **self.params}
+
+
+def _safe_locale(served_locale) -> str:
+    try:
+        return served_locale()
+    except Exception:  # noqa: BLE001 - outside a request
+        return FALLBACK_LOCALE
+
+
+def required_certificates(market, category: str, today: date | None = None) -> list[dict]:
+    """The certificate entries that block a listing of ``category`` in ``market``."""
+    today = today or date.today()
+    if category in RESERVED_CERTIFICATE_KEYS:
+        return []
+    entries = (market.certificates or {}).get(category) or []
+    result = []
+    for entry in entries:
+        if entry.get("kind") not in ("product", "business"):
+            continue
+        if (entry.get("timing") or "before_sale") != "before_sale" or (entry.get("scope") or "all") != "all":
+            continue
+        effective = entry.get("effective_from")
+        if effective and date.fromisoformat(effective) > today:
+            continue
+        result.append(entry)
+    return result
+
+
+def listing_locales(market) -> list[str]:
+    """Locales whose text makes a listing sellable in ``market``: its own, and English."""
+    result = list(market.locales or [market.default_locale])
+    if FALLBACK_LOCALE not in result:
+        result.append(FALLBACK_LOCALE)
+    return result
+
+
+def certificate_counts(certificate: Certificate, entry: dict, product, market_code: str, today: date) -> bool:
+    """Whether ``certificate`` satisfies requirement ``entry`` for ``product`` in ``market_code``."""
+    if certificate.status != "verified" or certificate.market_code != market_code:
+        return False
+    if certificate.type != entry["type"] or certificate.seller_id != product.seller_id:
+        return False
+    if certificate.valid_from and certificate.valid_from > today:
+        return False
+    if certificate.valid_until and certificate.valid_until < today:
+        return False
+    if certificate.product_id == product.id:
+        return True
+    # A business-level registration (no product) covers every product of the seller.
+    return entry.get("kind") == "business" and certificate.product_id is None
+
+
+def _markets(session, markets):
+    from shop.markets.services import get_market, list_markets
+
+    if markets is None:
+        return list_markets(session)
+    return [get_market(session, m) if isinstance(m, str) else m for m in markets]
+
+
+def product_availability(session, product, markets=None, *, today: date | None = None,
+                         include_stock: bool = True) -> dict[str, list[Reason]]:
+    """``{market_code: [Reason, …]}`` for ``product``; an empty list means purchasable there.
+
+    ``markets``: Market objects or codes (default: every active market). Issues a
+    fixed number of queries (certificates, overrides, rates, stock per market).
+    """
+    from .services.rates import current_rates
+
+    today = today or date.today()
+    markets = _markets(session, markets)
+    variants = [v for v in product.variants if v.active]
+    text_locales = {t.locale for t in product.translations if t.title}
+    certificates = list(session.scalars(select(Certificate).where(
+        Certificate.seller_id == product.seller_id, Certificate.status == "verified",
+        or_(Certificate.product_id == product.id, Certificate.product_id.is_(None)))))
+    overrides = {}
+    if variants:
+        for row in session.scalars(select(VariantMarketPrice).where(
+                VariantMarketPrice.variant_id.in_([v.id for v in variants]))):
+            overrides.setdefault(row.market_code, {})[row.variant_id] = row
+    rates = current_rates(session, sorted({m.currency for m in markets}))
+    seller_ok = product.seller is not None and product.seller.status == "approved"
+
+    result: dict[str, list[Reason]] = {}
+    for market in markets:
+        reasons: list[Reason] = []
+        if not seller_ok:
+            reasons.append(Reason("seller_not_approved", market.code))
+        if product.status != "active":
+            reasons.append(Reason("product_not_active", market.code))
+        if not variants:
+            reasons.append(Reason("no_variant", market.code))
+        wanted = listing_locales(market)
+        if not text_locales.intersection(wanted):
+            reasons.append(Reason("missing_translation", market.code, {"locales": wanted}))
+        for entry in required_certificates(market, product.category, today):
+            if not any(certificate_counts(c, entry, product, market.code, today) for c in certificates):
+                reasons.append(Reason("missing_certificate", market.code,
+                                      {"category": product.category, "certificate": entry["type"]}))
+        priced = [v for v in variants
+                  if market.currency in rates or market.currency == "KRW"
+                  or (v.id in overrides.get(market.code, {})
+                      and overrides[market.code][v.id].currency == market.currency)]
+        if variants and not priced:
+            reasons.append(Reason("price_unavailable", market.code, {"currency": market.currency}))
+        if include_stock and priced:
+            levels = stock.stock_levels(session, [v.id for v in priced], market.code)
+            if levels is not None and not any(levels.get(v.id, 0) > 0 for v in priced):
+                reasons.append(Reason("no_stock", market.code))
+        result[market.code] = reasons
+    return result

@@ -1,0 +1,46 @@
+"""Builders for catalog tests (through the real services)."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from shop.catalog.models import Certificate
+from shop.catalog.services import products as svc
+
+_n = itertools.count(1)
+TEXTS = {
+    "ko": ("녹차 수분 크림", "제주 녹차로 만든 수분 크림"),
+    "en": ("Green Tea Moisture Cream", "A moisture cream made with Jeju green tea"),
+    "ja": ("緑茶モイスチャークリーム", "済州の緑茶で作った保湿クリーム"),
+    "zh-Hans": ("绿茶保湿霜", "用济州绿茶制成的保湿霜"),
+}
+
+
+def variant(**overrides) -> dict:
+    spec = {"sku": f"SKU-{next(_n)}", "weight_g": 250, "length_mm": 80, "width_mm": 80, "height_mm": 60,
+            "price_krw": 25000, "options": {"size": "50ml"}}
+    spec.update(overrides)
+    return spec
+
+
+def make_product(session, seller, *, category="household", status="active", locales=("ko", "en"),
+                 texts=None, variants=None, brand="Dari Test", **extra):
+    texts = texts or TEXTS
+    data = {"category": category, "hs_code": "330499", "brand": brand, "status": status,
+            "variants": variants if variants is not None else [variant()],
+            "translations": {loc: {"title": texts[loc][0], "short_description": texts[loc][1]}
+                             for loc in locales if loc in texts}}
+    data.update(extra)
+    product = svc.create_product(session, seller.id, data)
+    session.commit()
+    return product
+
+
+def certify(session, product, cert_type, market, *, status="verified", business=False,
+            valid_from=None, valid_until=None):
+    certificate = Certificate(seller_id=product.seller_id, product_id=None if business else product.id,
+                              type=cert_type, number=f"N-{next(_n)}", market_code=market, status=status,
+                              valid_from=valid_from or date.today() - timedelta(days=10), valid_until=valid_until)
+    session.add(certificate)
+    session.commit()
+    return certificate
