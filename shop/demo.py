@@ -16,6 +16,7 @@ SEEDERS = [
     "shop.demo:seed_markets",
     "shop.demo:seed_accounts",
     "shop.demo:seed_sellers",
+    "shop.catalog.demo:seed_catalog",
 ]
 DEMO_PASSWORD = "dari-demo-password"
 STAFF = [("admin@dari.local", "admin"), ("ops@dari.local", "ops")]
