@@ -22,7 +22,6 @@ class SlugTaken(Conflict):
 class InvalidCertificateTransition(Conflict):
     code = "invalid_certificate_transition"
     title = _l("The certificate cannot change to this status.")
-    detail = _l("A %(current)s certificate cannot be marked %(target)s.")
 
 
 class PriceUnavailable(DomainError):
