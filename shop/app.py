@@ -27,6 +27,11 @@ BLUEPRINTS = [
     "shop.catalog.api:seller",
     "shop.catalog.api:admin",
     "shop.catalog.api:store",
+    "shop.checkout.api:blp",
+    "shop.orders.api:store",
+    "shop.orders.api:seller",
+    "shop.orders.api:admin",
+    "shop.payments.api:blp",
 ]
 # Every module with models, so that the metadata (and Alembic) sees all tables.
 MODELS = [
@@ -35,10 +40,15 @@ MODELS = [
     "shop.markets.models",
     "shop.jobs.models",
     "shop.catalog.models",
+    "shop.checkout.models",
+    "shop.orders.models",
+    "shop.payments.models",
 ]
 # Packages with an ``init_app(app)`` (periodic jobs, service wiring).
 EXTENSIONS: list[str] = [
     "shop.catalog:init_app",
+    "fulfillment.shipping:init_app",
+    "shop.orders:init_app",
 ]
 
 

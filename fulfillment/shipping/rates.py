@@ -44,22 +44,43 @@ class Parcel:
         return self.length_mm * self.width_mm * self.height_mm
 
 
+def _block(item: Item, quantity: int) -> tuple[int, int, int]:
+    """The box of ``quantity`` identical units laid out in a grid, sides descending.
+
+    Of the grids that hold them (nx × ny × nz ≥ quantity) the one with the shortest
+    longest side wins, then the smallest sum of sides: carriers limit both.
+    """
+    a, b, c = sorted((item.length_mm or 0, item.width_mm or 0, item.height_mm or 0), reverse=True)
+    best = None
+    for nx in range(1, quantity + 1):
+        for ny in range(1, quantity // nx + 2):
+            nz = -(-quantity // (nx * ny))
+            sides = tuple(sorted((a * nx, b * ny, c * nz), reverse=True))
+            key = (sides[0], sum(sides))
+            if best is None or key < best[0]:
+                best = (key, sides)
+            if nx * ny >= quantity:
+                break
+    return best[1]
+
+
 def pack(items: list[tuple[Item, int]]) -> Parcel:
     """One consolidated parcel for ``(item, quantity)`` pairs.
 
-    Packing is deliberately simple and conservative: each unit is laid flat (its
-    smallest side up) and units are stacked, so the box is as long and wide as the
-    largest unit and as high as the sum of the units' heights. Weights add up.
+    Packing is deliberately simple and conservative: the units of each item form a
+    compact grid block, and the blocks are stacked on their smallest side, so the box
+    is as long and wide as the largest block and as high as the blocks' heights added
+    up. Weights add up.
     """
     weight = length = width = height = 0
     for item, quantity in items:
         if quantity <= 0:
             continue
-        a, b, c = sorted((item.length_mm or 0, item.width_mm or 0, item.height_mm or 0), reverse=True)
         weight += item.weight_g * quantity
+        a, b, c = _block(item, quantity)
         length = max(length, a)
         width = max(width, b)
-        height += c * quantity
+        height += c
     return Parcel(weight_g=weight, length_mm=length, width_mm=width, height_mm=height)
 
 

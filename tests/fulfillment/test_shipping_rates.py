@@ -81,10 +81,18 @@ def test_country_missing_from_zones_is_not_served():
     assert codes("KP", parcel) == []
 
 
-def test_pack_stacks_units_flat_and_adds_weights():
+def test_pack_groups_units_in_blocks_stacks_blocks_and_adds_weights():
     parcel = pack([(Item(250, 80, 60, 80), 3), (Item(100, 200, 50, 10), 1)])
 
-    assert parcel == Parcel(weight_g=850, length_mm=200, width_mm=80, height_mm=3 * 60 + 10)
+    # three 80×80×60 units make a 160×120×80 block (1×2×2); the 200×50×10 item lies on top of it
+    assert parcel == Parcel(weight_g=850, length_mm=200, width_mm=120, height_mm=80 + 10)
+
+
+def test_many_units_pack_into_a_compact_box():
+    parcel = pack([(Item(400, 150, 100, 80), 20)])
+
+    assert max(parcel.sides_desc) <= 400
+    assert parcel.volume_mm3 >= 20 * 150 * 100 * 80
 
 
 @pytest.mark.parametrize("currency, rate, krw, expected", [

@@ -1,0 +1,1 @@
+"""Cart, quote and checkout (SPEC §4)."""

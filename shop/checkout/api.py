@@ -1,0 +1,174 @@
+"""Store cart and checkout endpoints (``/api/v1/store/carts``)."""
+from __future__ import annotations
+
+import re
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from shop.auth import BEARER, current_user
+from shop.db import db
+from shop.orders.services import access_token
+from shop.orders.views import order_view
+from shop.orders.schemas import CheckoutResultSchema
+from shop.payments import services as payments
+from shop.payments.errors import PaymentProviderUnavailable
+from shop.payments.stripe import GatewayError
+
+from .errors import IdempotencyKeyRequired
+from .schemas import (CartCreateSchema, CartSchema, CartUpdateSchema, LineAddSchema, LineUpdateSchema,
+                      QuoteSchema, ShippingAddressSchema, ShippingChoiceSchema)
+from .services import carts, checkout
+from .services.quote import build_quote
+from .views import cart_view, quote_view
+
+blp = Blueprint("carts", __name__, url_prefix="/api/v1/store/carts", description="Cart, quote and checkout")
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+def _cart(cart_id: str, *, for_update: bool = False):
+    return carts.get_cart(db.session, cart_id, current_user(), for_update=for_update)
+
+
+def _respond(cart, status: int = 200):
+    view = cart_view(build_quote(db.session, cart))
+    return view, status
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(CartCreateSchema)
+@blp.response(201, CartSchema)
+@blp.doc(security=BEARER)
+def create_cart(data):
+    """Open a cart in a market; signed-in customers own it, guests reach it by its secret id."""
+    cart = carts.create_cart(db.session, market_code=data["market"], locale=data.get("locale"),
+                             email=data.get("email"), user=current_user())
+    db.session.commit()
+    return _respond(cart, 201)
+
+
+@blp.route("/<cart_id>", methods=["GET"])
+@blp.response(200, CartSchema)
+def get_cart(cart_id):
+    """The cart with its full quote: subtotal, shipping options, duties, taxes, total, breakdown."""
+    return _respond(_cart(cart_id))
+
+
+@blp.route("/<cart_id>", methods=["PATCH"])
+@blp.arguments(CartUpdateSchema)
+@blp.response(200, CartSchema)
+def update_cart(data, cart_id):
+    cart = carts.update_cart(db.session, _cart(cart_id, for_update=True), data)
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/quote", methods=["GET"])
+@blp.response(200, QuoteSchema)
+def get_quote(cart_id):
+    """Only the quote of the cart."""
+    return quote_view(build_quote(db.session, _cart(cart_id)))
+
+
+@blp.route("/<cart_id>/lines", methods=["POST"])
+@blp.arguments(LineAddSchema)
+@blp.response(201, CartSchema)
+def add_line(data, cart_id):
+    """Add a variant (it must be purchasable in the cart's market); quantities merge."""
+    cart = _cart(cart_id, for_update=True)
+    carts.add_line(db.session, cart, data["variant_id"], data["quantity"])
+    db.session.commit()
+    return _respond(cart, 201)
+
+
+@blp.route("/<cart_id>/lines/<line_id>", methods=["PATCH"])
+@blp.arguments(LineUpdateSchema)
+@blp.response(200, CartSchema)
+def update_line(data, cart_id, line_id):
+    cart = _cart(cart_id, for_update=True)
+    carts.update_line(db.session, cart, line_id, data["quantity"])
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/lines/<line_id>", methods=["DELETE"])
+@blp.response(200, CartSchema)
+def remove_line(cart_id, line_id):
+    cart = _cart(cart_id, for_update=True)
+    carts.remove_line(db.session, cart, line_id)
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/shipping-address", methods=["PUT"])
+@blp.arguments(ShippingAddressSchema)
+@blp.response(200, CartSchema)
+def set_shipping_address(data, cart_id):
+    """The delivery address; its country must belong to the cart's market."""
+    cart = _cart(cart_id, for_update=True)
+    carts.set_shipping_address(db.session, cart, data)
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/shipping-option", methods=["PUT"])
+@blp.arguments(ShippingChoiceSchema)
+@blp.response(200, CartSchema)
+def choose_shipping(data, cart_id):
+    """Choose one of the quote's shipping options by its service code."""
+    cart = _cart(cart_id, for_update=True)
+    carts.choose_shipping(db.session, cart, data["service"])
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/checkout", methods=["POST"])
+@blp.response(201, CheckoutResultSchema)
+@blp.doc(security=BEARER, parameters=[{"in": "header", "name": "Idempotency-Key", "required": True,
+                                       "schema": {"type": "string", "maxLength": 200}}])
+def checkout_cart(cart_id):
+    """Create the order (``pending_payment``), reserve its stock and a Stripe PaymentIntent.
+
+    Returns the order and the PaymentIntent's ``client_secret``. Repeating the request
+    with the same ``Idempotency-Key`` returns the same order; the key with another cart
+    is a 422. Out of stock is a 409 naming the lines. Without Stripe configured: 503.
+    """
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if not _KEY.fullmatch(key):
+        raise IdempotencyKeyRequired()
+    gateway = payments.gateway()  # 503 before anything is reserved when Stripe is not configured
+    user = current_user()
+    try:
+        order, created = checkout.place_order(db.session, cart_id, key=key, user=user)
+        db.session.commit()
+    except IntegrityError:
+        # A twin request with the same key (or a concurrent checkout of this cart) won the race.
+        db.session.rollback()
+        order, created = checkout.place_order(db.session, cart_id, key=key, user=user)
+        db.session.commit()
+    payment = payments.get_payment(db.session, order.id)
+    if payment is None and order.status == "pending_payment":
+        order_id, amount = order.id, checkout.order_amount(order)
+        metadata = {"order_id": order.id, "order_number": order.number}
+        db.session.commit()  # end the read transaction: no lock is held while Stripe is called
+        try:
+            intent = gateway.create_payment_intent(amount=amount, idempotency_key=payments.intent_key(order_id),
+                                                   metadata=metadata)
+        except GatewayError as exc:
+            current_app.logger.warning("stripe: %s", exc)
+            raise PaymentProviderUnavailable() from exc
+        try:
+            payment = payments.record_intent(db.session, db.session.get(type(order), order_id), intent)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            payment = payments.get_payment(db.session, order_id)
+        order = db.session.get(type(order), order_id)
+    body = {
+        "order": order_view(order, payment=payment),
+        "client_secret": payment.client_secret if payment is not None and order.status == "pending_payment" else None,
+        "payment_intent_id": payment.intent_id if payment is not None else None,
+        "access_token": access_token(order.id, current_app.config["SECRET_KEY"]),
+    }
+    return body, 201 if created else 200

@@ -1,0 +1,1 @@
+"""Checkout services: carts, quotes, placing orders."""

@@ -1,0 +1,164 @@
+"""Checkout: from an open cart to a ``pending_payment`` order holding reserved stock.
+
+The handler runs ``place_order`` and commits, then asks for the PaymentIntent
+(``shop.payments.services.ensure_payment_intent``) and commits again, so that no
+database lock is held while Stripe is called and a retry with the same
+``Idempotency-Key`` resumes where a failure stopped.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from i18n.money import Money
+from shop.db import utcnow
+from shop.errors import DomainError
+from shop.orders.models import Order, OrderCharge, OrderLine
+from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
+
+from ..errors import (CheckoutIncomplete, IdempotencyKeyReused, NotPurchasableHere, OutOfStock,
+                      ShippingOptionUnavailable, UnchargeableAmount)
+from ..models import Cart, CheckoutKey
+from .quote import Quote, build_quote
+
+_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def inventory():
+    return current_app.extensions["dari.inventory"]
+
+
+def fingerprint(cart_id: str) -> str:
+    return hashlib.sha256(f"checkout:{cart_id}".encode()).hexdigest()
+
+
+def new_order_number() -> str:
+    """A human order number such as ``DR-261125-7KQ4M2XP`` (date + 8 random characters)."""
+    return f"DR-{utcnow():%y%m%d}-" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
+
+
+def find_keyed_order(session: Session, key: str, cart_id: str) -> Order | None:
+    """The order an earlier request with ``key`` created for this cart, or None for a new key.
+
+    Raises ``IdempotencyKeyReused`` when the key came with another cart.
+    """
+    record = session.scalar(select(CheckoutKey).where(CheckoutKey.key == key))
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint(cart_id):
+        raise IdempotencyKeyReused()
+    return session.get(Order, record.order_id) if record.order_id else None
+
+
+def _validate(quote: Quote) -> None:
+    blocked = [ln for ln in quote.lines if not ln.purchasable and not ln.blocked_by_stock_only]
+    if blocked:
+        line = blocked[0]
+        raise NotPurchasableHere(line.reasons, variant_id=line.variant_id)
+    missing = quote.missing
+    if missing:
+        raise CheckoutIncomplete(missing)
+    if quote.selected is None:
+        raise ShippingOptionUnavailable(quote.cart.shipping_service or "", "not_offered")
+    try:
+        to_stripe_amount(quote.total)
+    except StripeCurrencyError as exc:
+        raise UnchargeableAmount(str(exc)) from exc
+
+
+def _snapshot(quote: Quote, cart: Cart, user_id: str | None, expires_at) -> Order:
+    option = quote.selected
+    landed = quote.landed
+    address = cart.shipping_address
+    order = Order(
+        number=new_order_number(), status="pending_payment", user_id=user_id, cart_id=cart.id, email=cart.email,
+        locale=cart.locale, market_code=cart.market_code, currency=quote.currency, fx_rate=str(quote.fx_rate),
+        shipping_address=dict(address), shipping_service=option.service, shipping_carrier=option.carrier,
+        shipping_name=option.name, transit_days=list(option.transit_days) if option.transit_days else None,
+        chargeable_weight_g=option.chargeable_weight_g, incoterm=landed.incoterm, tax_scheme=landed.scheme,
+        subtotal_minor=quote.subtotal.amount, shipping_minor=option.amount.amount,
+        duties_minor=landed.duties.amount, taxes_minor=landed.taxes.amount, total_minor=quote.total.amount,
+        due_on_delivery_minor=landed.due_on_delivery.amount, expires_at=expires_at,
+    )
+    for position, line in enumerate(quote.lines):
+        order.lines.append(OrderLine(
+            position=position, seller_id=line.seller_id, product_id=line.product_id, variant_id=line.variant_id,
+            sku=line.sku, name=line.name[:200], name_locale=line.name_locale, options=line.options,
+            quantity=line.quantity, unit_price_minor=line.unit_price.amount, line_total_minor=line.total.amount,
+            unit_price_krw=line.unit_price_krw, hs_code=line.hs_code, origin_country=line.origin_country,
+            category=line.category, weight_g=int(line.parcel.get("weight_g") or 0),
+        ))
+    order.charges.append(OrderCharge(
+        position=0, kind="shipping", code=option.service, amount_minor=option.amount.amount, collected="now",
+        params={"name": option.name, "carrier": option.carrier, "amount_krw": option.amount_krw,
+                "chargeable_weight_g": option.chargeable_weight_g}))
+    for position, charge in enumerate(landed.charges, start=1):
+        order.charges.append(OrderCharge(
+            position=position, kind=charge.kind, code=charge.code, amount_minor=charge.amount.amount,
+            collected=charge.collected, rate=charge.rate, base_minor=charge.base.amount if charge.base else None,
+            params={k: v for k, v in (charge.params or {}).items() if v is not None}))
+    return order
+
+
+def place_order(session: Session, cart_id: str, *, key: str, user=None) -> tuple[Order, bool]:
+    """Create the order for a cart and reserve its stock, once per ``Idempotency-Key``.
+
+    The same key with the same cart returns the order the first request created; with
+    another cart it raises ``IdempotencyKeyReused``. Returns ``(order, created)``. Raises ``CartClosed`` (another key
+    already checked this cart out), ``CheckoutIncomplete``, ``NotPurchasableHere``,
+    ``ShippingOptionUnavailable``, ``OutOfStock`` (naming the lines; nothing reserved).
+    Only flushes; the caller commits.
+    """
+    from .carts import _open, get_cart
+
+    cart = get_cart(session, cart_id, user, for_update=True)
+    # Read the key only under the cart's lock: a concurrent twin request has committed by now.
+    existing = find_keyed_order(session, key, cart.id)
+    if existing is not None:
+        return existing, False
+    _open(cart)
+    session.add(CheckoutKey(key=key, fingerprint=fingerprint(cart.id), cart_id=cart.id))
+    session.flush()  # a concurrent request with the same key waits here, then fails on the unique key
+
+    quote = build_quote(session, cart)
+    _validate(quote)
+    expires_at = utcnow() + timedelta(minutes=int(current_app.config.get("RESERVATION_TTL_MINUTES") or 30))
+    order = _snapshot(quote, cart, cart.user_id or (user.id if user is not None else None), expires_at)
+    session.add(order)
+    session.flush()
+    try:
+        inventory().reserve(session, reference=order.id, market_code=cart.market_code,
+                            lines=[(ln.variant_id, ln.quantity) for ln in quote.lines], expires_at=expires_at,
+                            actor=f"checkout:{cart.id}")
+    except DomainError as exc:
+        if exc.code != "out_of_stock":
+            raise
+        raise OutOfStock(_stock_lines(quote, getattr(exc, "lines", None) or [])) from exc
+    cart.status = "checked_out"
+    cart.order_id = order.id
+    record = session.scalar(select(CheckoutKey).where(CheckoutKey.key == key))
+    record.order_id = order.id
+    session.flush()
+    return order, True
+
+
+def _stock_lines(quote: Quote, short: list[dict]) -> list[dict]:
+    by_variant = {ln.variant_id: ln for ln in quote.lines}
+    result = []
+    for entry in short:
+        line = by_variant.get(entry.get("variant_id"))
+        item = dict(entry)
+        if line is not None:
+            item.update({"line_id": line.line_id, "sku": line.sku, "name": line.name,
+                         "requested": entry.get("requested", line.quantity)})
+        result.append(item)
+    return result
+
+
+def order_amount(order: Order) -> Money:
+    return Money(order.total_minor, order.currency)

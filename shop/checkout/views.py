@@ -1,0 +1,67 @@
+"""Quote and cart as JSON-ready dicts (money formatted in the served locale)."""
+from __future__ import annotations
+
+from i18n.web import served_locale
+
+from .labels import charge_label, incoterm_note, refusal_text
+from .services.quote import Quote
+
+
+def _money(value, locale):
+    return value.to_dict(locale) if value is not None else None
+
+
+def quote_view(quote: Quote) -> dict:
+    locale = served_locale()
+    breakdown = []
+    option = quote.shipping_option
+    if option is not None:
+        breakdown.append({"kind": "shipping", "code": option.service, "collected": "now", "rate": None,
+                          "label": charge_label("shipping", option.service, {"name": option.name}),
+                          "amount": option.amount.to_dict(locale)})
+    for charge in (quote.landed.charges if quote.landed else ()):
+        breakdown.append({"kind": charge.kind, "code": charge.code, "collected": charge.collected,
+                          "rate": charge.rate, "label": charge_label(charge.kind, charge.code, charge.params),
+                          "amount": charge.amount.to_dict(locale)})
+    return {
+        "currency": quote.currency,
+        "country": quote.country,
+        "subtotal": _money(quote.subtotal, locale),
+        "shipping": _money(quote.shipping, locale),
+        "duties": _money(quote.duties, locale),
+        "taxes": _money(quote.taxes, locale),
+        "total": _money(quote.total, locale),
+        "due_on_delivery": _money(quote.due_on_delivery, locale),
+        "incoterm": quote.incoterm,
+        "incoterm_note": incoterm_note(quote.incoterm),
+        "tax_scheme": quote.landed.scheme if quote.landed else None,
+        "shipping_options": [{
+            "service": o.service, "carrier": o.carrier, "name": o.name, "amount": o.amount.to_dict(locale),
+            "chargeable_weight_g": o.chargeable_weight_g,
+            "transit_days": {"min": o.transit_days[0], "max": o.transit_days[1]} if o.transit_days else None,
+            "selected": quote.selected is not None and quote.selected.service == o.service,
+        } for o in quote.options],
+        "unavailable_shipping": [{"service": s, "reason": r, "text": refusal_text(r)}
+                                 for s, r in sorted(quote.refusals.items())],
+        "breakdown": breakdown,
+        "missing": quote.missing,
+        "fx_rate": str(quote.fx_rate),
+    }
+
+
+def cart_view(quote: Quote) -> dict:
+    locale = served_locale()
+    cart = quote.cart
+    return {
+        "id": cart.id, "market": cart.market_code, "currency": cart.currency, "locale": cart.locale,
+        "email": cart.email, "status": cart.status, "order_id": cart.order_id,
+        "shipping_address": cart.shipping_address, "shipping_service": cart.shipping_service,
+        "lines": [{
+            "id": ln.line_id, "variant_id": ln.variant_id, "product_id": ln.product_id, "sku": ln.sku,
+            "name": ln.name, "options": ln.options, "quantity": ln.quantity,
+            "unit_price": _money(ln.unit_price, locale), "total": _money(ln.total, locale),
+            "purchasable": ln.purchasable, "reasons": ln.reasons,
+        } for ln in quote.lines],
+        "quote": quote_view(quote),
+        "created_at": cart.created_at,
+    }

@@ -1,0 +1,104 @@
+"""Order endpoints: the customer's own, a seller's lines, and the ops/admin view."""
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from shop.api import PageArgsSchema, page_schema, paginate
+from shop.auth import BEARER, current_user, require_role, require_seller, require_user
+from shop.db import db
+from shop.errors import NotFound
+from shop.payments.models import PaymentAlert
+from shop.payments.services import get_payment
+
+from . import services
+from .schemas import (AdminOrderListArgsSchema, OrderAccessArgsSchema, OrderListArgsSchema, OrderSchema,
+                      PaymentAlertSchema)
+from .views import order_view
+
+store = Blueprint("store-orders", __name__, url_prefix="/api/v1/store/orders", description="A customer's orders")
+seller = Blueprint("seller-orders", __name__, url_prefix="/api/v1/seller/orders",
+                   description="Orders holding a seller's goods (its own lines only)")
+admin = Blueprint("admin-orders", __name__, url_prefix="/api/v1/admin", description="Orders for operations")
+
+
+def _page(result: dict, **kwargs) -> dict:
+    return {**result, "items": [order_view(order, **kwargs) for order in result["items"]]}
+
+
+@store.route("", methods=["GET"])
+@store.arguments(OrderListArgsSchema, location="query")
+@store.response(200, page_schema(OrderSchema, "OrderPage"))
+@store.doc(security=BEARER)
+def list_my_orders(args):
+    """The signed-in customer's orders, newest first."""
+    user = require_user()
+    query = services.customer_orders(user.id, status=args.get("status"))
+    return _page(paginate(db.session, query, args["page"], args["per_page"]))
+
+
+@store.route("/<order_id>", methods=["GET"])
+@store.arguments(OrderAccessArgsSchema, location="query")
+@store.response(200, OrderSchema)
+@store.doc(security=BEARER, parameters=[{"in": "header", "name": "X-Order-Token", "required": False,
+                                         "schema": {"type": "string"}}])
+def get_my_order(args, order_id):
+    """One order: its owner's, or a guest's with the access token from checkout (``X-Order-Token``)."""
+    token = request.headers.get("X-Order-Token") or args.get("access_token")
+    order = services.get_order_for(db.session, order_id, user=current_user(), token=token)
+    return order_view(order, payment=get_payment(db.session, order.id))
+
+
+@seller.route("", methods=["GET"])
+@seller.arguments(OrderListArgsSchema, location="query")
+@seller.response(200, page_schema(OrderSchema, "SellerOrderPage"))
+@seller.doc(security=BEARER)
+def list_seller_orders(args):
+    """Orders with the seller's goods; each shows only the seller's own lines."""
+    user = require_seller()
+    query = services.seller_orders(user.seller_id, status=args.get("status"))
+    return _page(paginate(db.session, query, args["page"], args["per_page"]), seller_id=user.seller_id)
+
+
+@seller.route("/<order_id>", methods=["GET"])
+@seller.response(200, OrderSchema)
+@seller.doc(security=BEARER)
+def get_seller_order(order_id):
+    user = require_seller()
+    return order_view(services.get_seller_order(db.session, user.seller_id, order_id), seller_id=user.seller_id)
+
+
+@admin.route("/orders", methods=["GET"])
+@admin.arguments(AdminOrderListArgsSchema, location="query")
+@admin.response(200, page_schema(OrderSchema, "AdminOrderPage"))
+@admin.doc(security=BEARER)
+def list_orders(args):
+    """All orders, filtered by status, market, seller, number and creation date (ops, admins)."""
+    require_role("ops", "admin")
+    query = services.admin_orders(status=args.get("status"), market=args.get("market"), seller=args.get("seller"),
+                                  created_from=args.get("created_from"), created_to=args.get("created_to"),
+                                  number=args.get("number"))
+    return _page(paginate(db.session, query, args["page"], args["per_page"]))
+
+
+@admin.route("/orders/<order_id>", methods=["GET"])
+@admin.response(200, OrderSchema)
+@admin.doc(security=BEARER)
+def get_order(order_id):
+    require_role("ops", "admin")
+    order = db.session.get(services.Order, order_id)
+    if order is None:
+        raise NotFound()
+    return order_view(order, payment=get_payment(db.session, order.id))
+
+
+@admin.route("/payment-alerts", methods=["GET"])
+@admin.arguments(PageArgsSchema, location="query")
+@admin.response(200, page_schema(PaymentAlertSchema, "PaymentAlertPage"))
+@admin.doc(security=BEARER)
+def list_payment_alerts(args):
+    """Payments flagged for ops: amount or currency mismatches, money for canceled orders."""
+    require_role("ops", "admin")
+    query = select(PaymentAlert).order_by(PaymentAlert.created_at.desc(), PaymentAlert.id)
+    return paginate(db.session, query, args["page"], args["per_page"])

@@ -1,0 +1,86 @@
+import marshmallow as ma
+
+from shop.api import MoneySchema, PageArgsSchema
+
+
+class OrderLineSchema(ma.Schema):
+    id = ma.fields.String()
+    variant_id = ma.fields.String()
+    product_id = ma.fields.String()
+    seller_id = ma.fields.String()
+    sku = ma.fields.String()
+    name = ma.fields.String()
+    options = ma.fields.Dict()
+    quantity = ma.fields.Integer()
+    unit_price = ma.fields.Nested(MoneySchema)
+    total = ma.fields.Nested(MoneySchema)
+    hs_code = ma.fields.String(allow_none=True)
+    origin_country = ma.fields.String(allow_none=True)
+
+
+class OrderSchema(ma.Schema):
+    id = ma.fields.String()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    market = ma.fields.String()
+    currency = ma.fields.String()
+    locale = ma.fields.String()
+    email = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    paid_at = ma.fields.DateTime(allow_none=True)
+    canceled_at = ma.fields.DateTime(allow_none=True)
+    cancel_reason = ma.fields.String(allow_none=True)
+    expires_at = ma.fields.DateTime()
+    shipping_address = ma.fields.Dict()
+    shipping = ma.fields.Dict()
+    lines = ma.fields.List(ma.fields.Nested(OrderLineSchema))
+    incoterm = ma.fields.String()
+    incoterm_note = ma.fields.String(allow_none=True)
+    tax_scheme = ma.fields.String(allow_none=True)
+    fx_rate = ma.fields.String()
+    subtotal = ma.fields.Nested(MoneySchema)
+    shipping_total = ma.fields.Nested(MoneySchema)
+    duties = ma.fields.Nested(MoneySchema)
+    taxes = ma.fields.Nested(MoneySchema)
+    total = ma.fields.Nested(MoneySchema)
+    due_on_delivery = ma.fields.Nested(MoneySchema)
+    breakdown = ma.fields.List(ma.fields.Dict())
+    payment = ma.fields.Dict()
+    seller_total = ma.fields.Nested(MoneySchema)
+
+
+class CheckoutResultSchema(ma.Schema):
+    order = ma.fields.Nested(OrderSchema)
+    client_secret = ma.fields.String(allow_none=True)
+    payment_intent_id = ma.fields.String(allow_none=True)
+    access_token = ma.fields.String(metadata={"description": "guest access to the order (X-Order-Token)"})
+
+
+STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "canceled")
+
+
+class OrderListArgsSchema(PageArgsSchema):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+
+
+class AdminOrderListArgsSchema(OrderListArgsSchema):
+    market = ma.fields.String(validate=ma.validate.Length(max=8))
+    seller = ma.fields.String(validate=ma.validate.Length(max=32))
+    number = ma.fields.String(validate=ma.validate.Length(max=20))
+    created_from = ma.fields.AwareDateTime(default_timezone=None)
+    created_to = ma.fields.AwareDateTime(default_timezone=None)
+
+
+class OrderAccessArgsSchema(ma.Schema):
+    access_token = ma.fields.String(validate=ma.validate.Length(max=100))
+
+
+class PaymentAlertSchema(ma.Schema):
+    id = ma.fields.String()
+    order_id = ma.fields.String(allow_none=True)
+    intent_id = ma.fields.String(allow_none=True)
+    event_id = ma.fields.String(allow_none=True)
+    kind = ma.fields.String()
+    details = ma.fields.Dict()
+    created_at = ma.fields.DateTime()
+    resolved_at = ma.fields.DateTime(allow_none=True)

@@ -1,0 +1,1 @@
+"""Payments through Stripe (only ``shop.payments.stripe`` imports ``stripe``) and its webhook."""

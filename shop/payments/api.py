@@ -1,0 +1,39 @@
+"""Stripe calls Dari back here."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from shop.db import db
+
+from . import services
+from .errors import InvalidWebhook, PaymentsNotConfigured
+from .stripe import InvalidSignature, verify_webhook
+
+log = logging.getLogger(__name__)
+blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payment provider callbacks")
+
+
+@blp.route("/stripe/webhook", methods=["POST"])
+@blp.doc(security=[])
+def stripe_webhook():
+    """Stripe webhook: the signature is verified (bad → 400, nothing changes); each event applies at most once."""
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        raise PaymentsNotConfigured()
+    try:
+        event = verify_webhook(request.get_data(cache=False), request.headers.get("Stripe-Signature"), secret)
+    except InvalidSignature as exc:
+        log.warning("stripe webhook rejected: %s", exc)
+        raise InvalidWebhook() from exc
+    try:
+        outcome = services.handle_event(db.session, event)
+        db.session.commit()
+    except IntegrityError:
+        # The same event is being processed by a concurrent delivery.
+        db.session.rollback()
+        outcome = "duplicate"
+    return {"received": True, "event_id": event.id, "outcome": outcome}

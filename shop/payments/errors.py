@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+
+from shop.errors import DomainError, ServiceUnavailable
+
+
+class PaymentsNotConfigured(ServiceUnavailable):
+    code = "payments_not_configured"
+    title = _l("Card payments are not available right now.")
+    detail = _l("The payment provider is not configured on this server.")
+
+
+class PaymentProviderUnavailable(ServiceUnavailable):
+    code = "payment_provider_unavailable"
+    title = _l("The payment provider could not be reached.")
+    detail = _l("Nothing was charged. Retry with the same Idempotency-Key.")
+
+
+class InvalidWebhook(DomainError):
+    code = "invalid_webhook_signature"
+    status = 400
+    title = _l("The webhook signature is not valid.")

@@ -1,0 +1,58 @@
+"""Payments (one Stripe PaymentIntent per order), received webhook events, alerts for ops."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shop.db import Timestamped, db, id_column, utcnow
+
+PAYMENT_STATUSES = ("requires_payment", "succeeded", "failed", "canceled")
+
+
+class Payment(Timestamped, db.Model):
+    __tablename__ = "payments"
+
+    id: Mapped[str] = id_column("pay")
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    provider: Mapped[str] = mapped_column(String(16), default="stripe")
+    intent_id: Mapped[str] = mapped_column(String(100), unique=True)
+    client_secret: Mapped[str | None] = mapped_column(String(200))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="requires_payment")
+    captured_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('requires_payment', 'succeeded', 'failed', 'canceled')", name="status"),
+        CheckConstraint("amount_minor > 0 AND captured_minor >= 0 AND captured_minor <= amount_minor",
+                        name="amounts"),
+    )
+
+
+class StripeEvent(db.Model):
+    """A webhook event, recorded once by its Stripe id so that it is processed at most once."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    intent_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    outcome: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentAlert(db.Model):
+    """Something ops must look at: an amount or currency mismatch, money received for a canceled order."""
+
+    __tablename__ = "payment_alerts"
+
+    id: Mapped[str] = id_column("pal")
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    intent_id: Mapped[str | None] = mapped_column(String(100))
+    event_id: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
