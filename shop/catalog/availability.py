@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel.lists import format_list
-from flask_babel import lazy_gettext as _l
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from i18n import FALLBACK_LOCALE, to_babel
@@ -29,22 +30,33 @@ from . import stock
 from .models import Certificate, VariantMarketPrice
 
 RESERVED_CERTIFICATE_KEYS = ("unverified", "notes")
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's marker: extracted, translated at render time
+    return message
+
+
+def _translate(message: str) -> str:
+    """Translated into the request's locale; English outside a request (jobs, services, shells)."""
+    return gettext(message) if has_request_context() else message
+
+
 CATEGORY_LABELS = {
-    "cosmetics": _l("cosmetics"),
-    "food": _l("food and supplements"),
-    "fashion": _l("fashion"),
-    "electronics": _l("electronics"),
-    "household": _l("household goods"),
+    "cosmetics": N_("cosmetics"),
+    "food": N_("food and supplements"),
+    "fashion": N_("fashion"),
+    "electronics": N_("electronics"),
+    "household": N_("household goods"),
 }
 MESSAGES = {
-    "seller_not_approved": _l("%(market)s: the seller is not approved"),
-    "product_not_active": _l("%(market)s: the product is not active"),
-    "no_variant": _l("%(market)s: no variant is for sale"),
-    "variant_unavailable": _l("%(market)s: this variant is no longer sold"),
-    "missing_translation": _l("%(market)s: no listing text in %(locales)s"),
-    "missing_certificate": _l("%(market)s: %(category)s need a verified %(certificate)s certificate"),
-    "price_unavailable": _l("%(market)s: no price in %(currency)s"),
-    "no_stock": _l("%(market)s: no stock"),
+    "seller_not_approved": N_("%(market)s: the seller is not approved"),
+    "product_not_active": N_("%(market)s: the product is not active"),
+    "no_variant": N_("%(market)s: no variant is for sale"),
+    "variant_unavailable": N_("%(market)s: this variant is no longer sold"),
+    "missing_translation": N_("%(market)s: no listing text in %(locales)s"),
+    "missing_certificate": N_("%(market)s: %(category)s need a verified %(certificate)s certificate"),
+    "price_unavailable": N_("%(market)s: no price in %(currency)s"),
+    "no_stock": N_("%(market)s: no stock"),
 }
 
 
@@ -58,26 +70,20 @@ class Reason:
 
     @property
     def text(self) -> str:
-        from i18n.web import served_locale
-
         values = {"market": self.market, **self.params}
-        if "category" in values:
-            label = CATEGORY_LABELS.get(values["category"])
-            values["category"] = str(label) if label is not None else values["category"]
+        if "category" in values and values["category"] in CATEGORY_LABELS:
+            values["category"] = _translate(CATEGORY_LABELS[values["category"]])
         if "locales" in values:
-            values["locales"] = format_list(list(values["locales"]), style="or",
-                                            locale=to_babel(_safe_locale(served_locale)))
-        return str(MESSAGES[self.code]) % values
+            locale = FALLBACK_LOCALE
+            if has_request_context():
+                from i18n.web import served_locale
+
+                locale = served_locale()
+            values["locales"] = format_list(list(values["locales"]), style="or", locale=to_babel(locale))
+        return _translate(MESSAGES[self.code]) % values
 
     def to_dict(self) -> dict:
         return {"code": self.code, "market": self.market, "message": self.text, **self.params}
-
-
-def _safe_locale(served_locale) -> str:
-    try:
-        return served_locale()
-    except Exception:  # noqa: BLE001 - outside a request
-        return FALLBACK_LOCALE
 
 
 def required_certificates(market, category: str, today: date | None = None) -> list[dict]:
