@@ -32,6 +32,10 @@ BLUEPRINTS = [
     "shop.orders.api:seller",
     "shop.orders.api:admin",
     "shop.payments.api:blp",
+    "fulfillment.warehouses.api:admin",
+    "fulfillment.warehouses.api:seller",
+    "fulfillment.inventory.api:seller",
+    "fulfillment.inventory.api:admin",
 ]
 # Every module with models, so that the metadata (and Alembic) sees all tables.
 MODELS = [
@@ -43,12 +47,15 @@ MODELS = [
     "shop.checkout.models",
     "shop.orders.models",
     "shop.payments.models",
+    "fulfillment.warehouses.models",
+    "fulfillment.inventory.models",
 ]
 # Packages with an ``init_app(app)`` (periodic jobs, service wiring).
 EXTENSIONS: list[str] = [
     "shop.catalog:init_app",
     "fulfillment.shipping:init_app",
     "shop.orders:init_app",
+    "fulfillment.inventory:init_app",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Warehouses: a seller's own, the consolidation (bonded) warehouse in Korea, overseas centres."""
