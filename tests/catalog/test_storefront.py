@@ -165,3 +165,14 @@ def test_store_collections_are_localised_and_ordered(client, db_session):
     assert [c["slug"] for c in body] == ["a-hall", "b-hall"]
     assert body[0]["title"] == "가" and body[0]["fallback_used"] is True
     assert body[1]["title"] == "ビー" and body[1]["fallback_used"] is False
+
+
+@pytest.mark.postgres_only
+def test_postgres_search_is_backed_by_a_trigram_index(db_session):
+    from sqlalchemy import text
+
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    definition = db_session.scalar(text(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_product_translations_search_trgm'"))
+    assert definition and "gin_trgm_ops" in definition
