@@ -66,8 +66,8 @@ def send_order_confirmation(order: Order) -> Path | None:
     message["To"] = order.email
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="dari.local")
-    message["Content-Language"] = order.locale
     message.set_content(body)
+    message["Content-Language"] = order.locale  # after set_content, which resets Content-* headers
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=30) as smtp:
             smtp.send_message(message)

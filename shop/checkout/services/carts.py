@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from i18n import LOCALES
 from shop.catalog.errors import NotPurchasable
 from shop.catalog.services import get_variant_for_market
-from shop.errors import InvalidInput, NotFound
+from shop.errors import NotFound, UnsupportedLocale
 from shop.markets.services import get_market
 
 from ..address import normalize_address
@@ -21,7 +21,7 @@ def create_cart(session: Session, *, market_code: str, locale: str | None = None
     """A new open cart in ``market_code`` (its currency); owned by ``user`` when signed in."""
     market = get_market(session, market_code)
     if locale is not None and locale not in LOCALES:
-        raise InvalidInput(errors={"locale": ["Must be one of: " + ", ".join(LOCALES) + "."]})
+        raise UnsupportedLocale()
     cart = Cart(market_code=market.code, currency=market.currency, locale=locale or market.default_locale,
                 email=(email or (user.email if user is not None else None)),
                 user_id=user.id if user is not None else None)
