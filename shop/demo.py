@@ -17,6 +17,7 @@ SEEDERS = [
     "shop.demo:seed_accounts",
     "shop.demo:seed_sellers",
     "shop.catalog.demo:seed_catalog",
+    "fulfillment.inventory.demo:seed_inventory",
 ]
 DEMO_PASSWORD = "dari-demo-password"
 STAFF = [("admin@dari.local", "admin"), ("ops@dari.local", "ops")]

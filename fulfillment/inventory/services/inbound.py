@@ -97,7 +97,8 @@ def _validate_receipt(session: Session, shipment: InboundShipment, counted: list
         reason = (line.get("discrepancy_reason") or "").strip() or None
         problems = []
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-            raise InvalidQuantity(errors={"lines": {index: {"received_quantity": [_l("Give a whole number, 0 or more.")]}}})
+            message = _l("Give a whole number, 0 or more.")
+            raise InvalidQuantity(errors={"lines": {index: {"received_quantity": [message]}}})
         if variant_id in by_variant:
             problems.append(_l("This variant is counted twice; give one line per variant."))
         elif variant_id in announced:
