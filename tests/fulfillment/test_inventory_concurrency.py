@@ -108,3 +108,26 @@ def test_crossing_orders_split_over_warehouses_neither_deadlock_nor_oversell(app
         assert held == 3 * outcomes["ok"]
         assert 0 < held <= 24
         assert services.check_ledger(session) == []
+
+
+def test_the_same_reference_at_once_reserves_once(app, committed_db):
+    factory = Factory(app, committed_db)
+    seller, _ = factory.seller()
+    (variant_id,) = make_variants(committed_db, seller)
+    put_stock(committed_db, variant_id, make_warehouse(committed_db, "consolidation"), 10)
+    committed_db.remove()
+    ids: list[str] = []
+
+    def checkout(session):
+        reservation = services.reserve(session, reference="retry-1", market_code="US", lines=[(variant_id, 2)],
+                                       expires_at=soon())
+        ids.append(reservation.id)
+
+    outcomes = _race(app, [checkout] * 8)
+
+    assert outcomes == Counter({"ok": 8})
+    assert len(set(ids)) == 1
+    with Session(bind=db.engine) as session:
+        level = session.scalar(select(StockLevel).where(StockLevel.variant_id == variant_id))
+        assert (level.reserved, level.available) == (2, 8)
+        assert services.check_ledger(session) == []

@@ -155,7 +155,9 @@ def receive_inbound(session: Session, shipment_id: str, *, lines: list[dict],
         line.received_quantity = count["quantity"]
         line.discrepancy_reason = count["reason"] if count["quantity"] != line.expected_quantity else None
     receiving = {variant_id: count for variant_id, count in counted.items() if count["quantity"] > 0}
-    level_ids = {variant_id: ensure_level(session, variant_id, shipment.warehouse_id) for variant_id in receiving}
+    # Create missing levels in one global order too, so concurrent receipts cannot deadlock on inserts.
+    level_ids = {variant_id: ensure_level(session, variant_id, shipment.warehouse_id)
+                 for variant_id in sorted(receiving)}
     levels = lock_levels(session, level_ids.values())
     for variant_id, count in sorted(receiving.items(), key=lambda item: level_ids[item[0]]):
         record(session, levels[level_ids[variant_id]], "receipt", count["quantity"], reason=count["reason"],

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fulfillment.warehouses.models import Warehouse
@@ -173,15 +174,23 @@ def reserve(session: Session, *, reference: str, market_code: str, lines: list[t
     if short:
         raise OutOfStock([line["variant_id"] for line in short], market=market_code, lines=short)
 
-    reservation = Reservation(reference=reference, market_code=market_code, status="active",
-                              expires_at=expires_at, actor=actor)
-    session.add(reservation)
-    for level, quantity in sorted(plan, key=lambda item: item[0].id):
-        record(session, level, "reservation", quantity, reference_type="reservation", reference=reference,
-               actor=actor)
-        reservation.lines.append(ReservationLine(level_id=level.id, variant_id=level.variant_id,
-                                                 warehouse_id=level.warehouse_id, quantity=quantity))
-    session.flush()
+    try:
+        # A savepoint: if a concurrent call with the same reference won the unique index, undo only this.
+        with session.begin_nested():
+            reservation = Reservation(reference=reference, market_code=market_code, status="active",
+                                      expires_at=expires_at, actor=actor)
+            session.add(reservation)
+            for level, quantity in sorted(plan, key=lambda item: item[0].id):
+                record(session, level, "reservation", quantity, reference_type="reservation",
+                       reference=reference, actor=actor)
+                reservation.lines.append(ReservationLine(level_id=level.id, variant_id=level.variant_id,
+                                                         warehouse_id=level.warehouse_id, quantity=quantity))
+            session.flush()
+    except IntegrityError:
+        existing = _open_reservation(session, reference)
+        if existing is None:
+            raise
+        return _existing(session, existing, wanted, market_code, now)
     return reservation
 
 
