@@ -18,6 +18,7 @@ SEEDERS = [
     "shop.demo:seed_sellers",
     "shop.catalog.demo:seed_catalog",
     "fulfillment.inventory.demo:seed_inventory",
+    "shop.checkout.demo:seed_carts",
 ]
 DEMO_PASSWORD = "dari-demo-password"
 STAFF = [("admin@dari.local", "admin"), ("ops@dari.local", "ops")]

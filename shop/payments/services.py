@@ -24,7 +24,7 @@ from shop.orders.models import Order
 
 from .errors import PaymentsNotConfigured
 from .models import Payment, PaymentAlert, StripeEvent
-from .stripe import Intent, StripeCurrencyError, StripeGateway, WebhookEvent, from_stripe_amount
+from .stripe import GatewayError, Intent, StripeCurrencyError, StripeGateway, WebhookEvent, from_stripe_amount
 
 log = logging.getLogger(__name__)
 SUCCEEDED = "payment_intent.succeeded"
@@ -149,7 +149,12 @@ def expire_order(session: Session, order_id: str, gateway_: StripeGateway | None
         return "skipped"
     payment = get_payment(session, order.id)
     if payment is not None and gateway_ is not None:
-        intent = gateway_.cancel_payment_intent(payment.intent_id)
+        try:
+            intent = gateway_.cancel_payment_intent(payment.intent_id)
+        except GatewayError as exc:
+            # Stripe unreachable: keep the order (and its stock) until the next run can ask.
+            log.warning("expire %s: cannot cancel %s: %s", order.id, payment.intent_id, exc)
+            return "gateway_error"
         if intent.status in ("succeeded", "processing"):
             return "awaiting_webhook"
         payment.status = "canceled"

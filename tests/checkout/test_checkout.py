@@ -135,3 +135,23 @@ def test_another_customers_cart_cannot_be_checked_out(client, db_session, factor
     response = checkout(client, cart["id"], headers=factory.headers(bob))
 
     assert response.status_code == 404
+
+
+def test_stripe_unreachable_is_503_and_the_same_key_resumes(client, db_session, stripe_on, app, monkeypatch):
+    from tests.checkout.stripe_fixtures import free_port
+
+    item = make_item(db_session, stock=5)
+    cart = ready_cart(client, "US", item.id)
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", f"http://127.0.0.1:{free_port()}")
+
+    down = checkout(client, cart["id"], key="flaky")
+
+    assert down.status_code == 503 and down.json["code"] == "payment_provider_unavailable"
+    order = db_session.scalar(select(Order).where(Order.cart_id == cart["id"]))
+    assert order.status == "pending_payment"  # stock stays held; the expiry job frees it if nobody retries
+    monkeypatch.setitem(app.config, "STRIPE_API_BASE", stripe_on)
+
+    retry = checkout(client, cart["id"], key="flaky")
+
+    assert retry.status_code == 200 and retry.json["order"]["id"] == order.id
+    assert retry.json["client_secret"]
