@@ -235,3 +235,32 @@ def test_adjustments_and_write_offs_need_a_reason(client, db_session, world):
     assert level_of(db_session, world["mine"], world["hub"]).on_hand == 5
     report = client.get(f"{url}/reconciliation", headers=world["ops"]).get_json()
     assert report == {"consistent": True, "discrepancies": []}
+
+
+def test_problems_are_written_in_the_requests_language(client, world):
+    response = client.post(f"{INBOUND}?lang=ko", json={"warehouse_id": "wh_nope",
+                                                      "lines": [{"variant_id": world["mine"], "quantity": 1}]},
+                           headers=world["me"])
+
+    body = response.get_json()
+    assert body["code"] == "unknown_warehouse"
+    assert body["title"] == "이 창고는 존재하지 않거나 사용할 수 없습니다."
+    assert body["errors"]["warehouse_id"] == ["알 수 없거나, 비활성 상태이거나, 사용할 수 없는 창고입니다."]
+
+
+def test_ops_see_every_sellers_stock_and_reservations(client, db_session, world):
+    put_stock(db_session, world["mine"], world["hub"], 3)
+    put_stock(db_session, world["theirs"], world["hub"], 4)
+    services.reserve(db_session, reference="ord_ops", market_code="JP", lines=[(world["theirs"], 1)],
+                     expires_at=soon())
+    db_session.commit()
+
+    levels = client.get("/api/v1/admin/inventory", headers=world["ops"]).get_json()
+    one_seller = client.get(f"/api/v1/admin/inventory?seller_id={world['seller'].id}", headers=world["ops"])
+    reservation = client.get("/api/v1/admin/reservations/ord_ops", headers=world["ops"]).get_json()
+    by_seller = client.get("/api/v1/admin/inventory", headers=world["me"])
+
+    assert {world["mine"], world["theirs"]} <= {item["variant_id"] for item in levels["items"]}
+    assert [item["variant_id"] for item in one_seller.get_json()["items"]] == [world["mine"]]
+    assert (reservation["status"], reservation["lines"][0]["quantity"]) == ("active", 1)
+    assert by_seller.status_code == 403
