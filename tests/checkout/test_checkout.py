@@ -155,3 +155,17 @@ def test_stripe_unreachable_is_503_and_the_same_key_resumes(client, db_session, 
 
     assert retry.status_code == 200 and retry.json["order"]["id"] == order.id
     assert retry.json["client_secret"]
+
+
+def test_fractional_twd_or_zero_totals_are_refused_before_anything_is_reserved(client, db_session, stripe_on):
+    from shop.catalog.services.products import set_market_price
+
+    item = make_item(db_session, stock=5)
+    set_market_price(db_session, item, "TW", 105150, "TWD")  # NT$1,051.50: Stripe charges whole dollars
+    db_session.commit()
+    cart = ready_cart(client, "TW", item.id)
+
+    response = checkout(client, cart["id"])
+
+    assert response.status_code == 422 and response.json["code"] == "unchargeable_amount"
+    assert db_session.scalar(select(Order).where(Order.cart_id == cart["id"])) is None

@@ -66,9 +66,11 @@ def _validate(quote: Quote) -> None:
     if quote.selected is None:
         raise ShippingOptionUnavailable(quote.cart.shipping_service or "", "not_offered")
     try:
+        if quote.total.amount <= 0:
+            raise StripeCurrencyError("nothing to charge")
         to_stripe_amount(quote.total)
     except StripeCurrencyError as exc:
-        raise UnchargeableAmount(str(exc)) from exc
+        raise UnchargeableAmount() from exc
 
 
 def _snapshot(quote: Quote, cart: Cart, user_id: str | None, expires_at) -> Order:
