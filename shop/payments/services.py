@@ -114,9 +114,11 @@ def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: O
             with session.begin_nested():
                 orders.mark_paid(session, order)
         except DomainError as exc:
-            # The reservation was lost (expired and resold): money came in without goods.
+            # The reservation was lost (expired and resold): money came in without goods. The
+            # order is canceled so that nothing ships or waits on it; ops refund the payment.
             _alert(session, "paid_without_stock", order_id=order.id, intent_id=payment.intent_id,
                    event_id=event.id, error=exc.code)
+            orders.cancel_order(session, order, "stock_lost")
             return "paid_without_stock"
         return "paid"
     if order.status == "canceled":

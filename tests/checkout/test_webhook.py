@@ -142,3 +142,18 @@ def test_ops_see_payment_alerts(client, db_session, factory, stripe_on):
     assert response.json["items"][0]["kind"] == "amount_mismatch"
     customer = client.get("/api/v1/admin/payment-alerts", headers=factory.headers(factory.user()))
     assert customer.status_code == 403
+
+
+def test_payment_for_an_order_whose_stock_was_lost_is_flagged_and_canceled(client, db_session, app, stripe_on):
+    order, payment, _ = placed(client, db_session)
+    app.extensions["dari.inventory"].release(db_session, reference=order.id, reason="test: expired and resold")
+    db_session.commit()
+
+    response = post_event(client, intent_event(SUCCEEDED, payment.intent_id, order.total_minor, "usd"))
+
+    assert response.json["outcome"] == "paid_without_stock"
+    db_session.expire_all()
+    assert order.status == "canceled" and order.cancel_reason == "stock_lost"
+    assert payment.status == "succeeded"
+    assert db_session.scalar(select(PaymentAlert.kind).where(PaymentAlert.order_id == order.id)) == \
+        "paid_without_stock"
