@@ -13,7 +13,7 @@ from i18n import normalize_locale
 from . import api as api_module
 from . import errors
 from .config import load_config
-from .db import db, render_migration_item
+from .db import db, include_in_migrations, render_migration_item
 
 # Blueprints of every package, by dotted path; later packages add theirs here.
 BLUEPRINTS = [
@@ -74,7 +74,8 @@ def create_app(config: dict | None = None) -> Flask:
     from flask_migrate import Migrate
 
     Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-            render_as_batch=True, compare_type=True, render_item=render_migration_item)
+            render_as_batch=True, compare_type=True, render_item=render_migration_item,
+            include_object=include_in_migrations)
     i18n.web.init_app(app)
     errors.init_app(app)
     api_module.init_app(app, [import_string(path) for path in BLUEPRINTS])

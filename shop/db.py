@@ -105,3 +105,12 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+# Indexes that exist only on PostgreSQL, created by hand in migrations (e.g. pg_trgm GIN
+# indexes for search); autogenerate must not propose to drop them.
+ENGINE_SPECIFIC_INDEXES = frozenset({"ix_product_translations_search_trgm"})
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to):
+    return not (type_ == "index" and name in ENGINE_SPECIFIC_INDEXES)

@@ -77,6 +77,9 @@ def test_models_and_migrations_agree(app, db_session):
 
     from shop.db import db
 
-    context = MigrationContext.configure(db_session.connection(), opts={"compare_type": False})
+    from shop.db import include_in_migrations
+
+    context = MigrationContext.configure(db_session.connection(),
+                                         opts={"compare_type": False, "include_object": include_in_migrations})
     diff = [d for d in compare_metadata(context, db.metadata)]
     assert diff == []
