@@ -67,12 +67,17 @@ def load(locale: str, domain: str) -> Catalog:
         return read_po(fh, locale=to_babel(locale), domain=domain)
 
 
+def _fingerprint(catalog: Catalog) -> list:
+    return sorted((str(m.id), str(m.string), sorted(m.flags), sorted(m.locations)) for m in catalog if m.id)
+
+
 def update() -> None:
     """Merge the code's msgids into every .po (new ones empty, English filled from the msgid)."""
     for domain in DOMAINS:
         template = extract(domain)
         for locale in LOCALES:
             catalog = load(locale, domain)
+            before = _fingerprint(catalog)
             catalog.update(template, no_fuzzy_matching=True)
             catalog.obsolete.clear()
             if locale == "en":
@@ -80,6 +85,8 @@ def update() -> None:
                     if message.id and not message.string:
                         message.string = message.id
             path = po_path(locale, domain)
+            if path.exists() and _fingerprint(catalog) == before:
+                continue  # nothing but header dates would change
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as fh:
                 write_po(fh, catalog, width=0, omit_header=False, sort_output=True)
