@@ -9,6 +9,8 @@ prefix matches, ``messages`` takes the rest.
 """
 from __future__ import annotations
 
+import copy
+import re
 import sys
 from pathlib import Path
 
@@ -26,6 +28,15 @@ DOMAIN_PATHS: dict[str, tuple[str, ...]] = {
     "inventory": ("fulfillment/inventory/", "fulfillment/warehouses/"),
     "checkout": ("shop/checkout/", "shop/orders/", "shop/payments/", "fulfillment/shipping/"),
 }
+# Messages that read the same in every language (abbreviations); any other msgstr equal
+# to its msgid outside English is an untranslated copy, unless the msgid has no words
+# besides its placeholders ("%(name)s × %(quantity)s").
+SAME_IN_EVERY_LOCALE = frozenset({"GST/HST"})
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+
+
+def _has_words(msgid: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{2,}", _PLACEHOLDER.sub("", msgid)))
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": None,
             "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
 
@@ -78,7 +89,9 @@ def update() -> None:
         for locale in LOCALES:
             catalog = load(locale, domain)
             before = _fingerprint(catalog)
-            catalog.update(template, no_fuzzy_matching=True)
+            # A copy per locale: Catalog.update adopts the template's Message objects, and
+            # filling English below must not leak into the locales after it.
+            catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
             catalog.obsolete.clear()
             if locale == "en":
                 for message in catalog:
@@ -109,7 +122,9 @@ def missing() -> dict[tuple[str, str], list[str]]:
                     ok = all(strings)
                 else:
                     ok = bool(strings)
-                if not found or not ok or found.fuzzy:
+                copied = (locale != "en" and found is not None and found.string == found.id
+                          and found.id not in SAME_IN_EVERY_LOCALE and _has_words(str(found.id)))
+                if not found or not ok or found.fuzzy or copied:
                     gaps.append(message.id if isinstance(message.id, str) else message.id[0])
             if gaps:
                 result[(locale, domain)] = gaps

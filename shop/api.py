@@ -1,6 +1,8 @@
 """The flask-smorest Api, the shared schemas and the list conventions (SPEC §8)."""
 from __future__ import annotations
 
+from datetime import timezone
+
 import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api as _Api
@@ -34,6 +36,28 @@ class StrictInteger(ma.fields.Integer):
 
     def __init__(self, **kwargs):
         super().__init__(strict=True, **kwargs)
+
+
+class UTCDateTimeField(ma.fields.AwareDateTime):
+    """An aware datetime (naive input is taken as UTC) within years 1900–2200.
+
+    Outside that range a zone offset can push the value past ``datetime.max`` when it
+    is converted to UTC for storage; refuse it here as a validation error.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", timezone.utc)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            in_utc = result.astimezone(timezone.utc)
+        except OverflowError:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
+        if not 1900 <= in_utc.year <= 2200:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        return in_utc
 
 
 class MoneySchema(ma.Schema):

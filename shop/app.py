@@ -98,8 +98,29 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from .errors import UnsupportedLocale
+    from .auth import require_role, require_seller, require_user
+    from .errors import NulCharacter, UnsupportedLocale
     from .markets.models import Market
+
+    @app.before_request
+    def _refuse_nul_characters():
+        # PostgreSQL text cannot hold NUL; refuse it at the door for every engine alike.
+        if "\x00" in request.path or b"%00" in request.query_string or b"\x00" in request.query_string:
+            raise NulCharacter()
+        if request.content_length and request.mimetype == "application/json":
+            body = request.get_data(cache=True)
+            if b"\x00" in body or b"\\u0000" in body:
+                raise NulCharacter()
+
+    @app.before_request
+    def _namespace_guard():
+        # Who may knock at all, decided before any body is parsed; views then check
+        # ownership and finer roles themselves.
+        if request.path.startswith("/api/v1/seller/"):
+            if require_user().role not in ("ops", "admin"):  # staff may look into a seller's data
+                require_seller()
+        elif request.path.startswith("/api/v1/admin/"):
+            require_role("ops", "admin")
 
     @app.before_request
     def _negotiation_inputs():

@@ -10,6 +10,7 @@ from shop.accounts.models import User
 from shop.accounts.services import resolve_token
 from shop.db import db
 from shop.errors import Forbidden
+from shop.sellers.errors import SellerSuspended
 
 BEARER = [{"bearerAuth": []}]
 
@@ -52,11 +53,19 @@ def require_role(*roles: str) -> User:
     return user
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def require_seller() -> User:
-    """A member of an approved-or-pending seller (sellers edit their profile while pending)."""
+    """A member of a pending or approved seller (pending sellers prepare their catalogue).
+
+    A suspended seller may still read (its orders, stock, products) but not change anything.
+    """
     user = require_role("seller")
-    if not user.seller_id:
+    if not user.seller_id or user.seller is None:
         raise Forbidden()
+    if user.seller.status == "suspended" and request.method not in READ_METHODS:
+        raise SellerSuspended()
     return user
 
 

@@ -88,6 +88,12 @@ class UnsupportedLocale(DomainError):
     title = _l("This language is not supported.")
 
 
+class NulCharacter(DomainError):
+    code = "invalid_characters"
+    status = 400
+    title = _l("The request contains a NUL character, which is not allowed.")
+
+
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
     status = 503

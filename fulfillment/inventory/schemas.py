@@ -1,10 +1,8 @@
-from datetime import timezone
-
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from fulfillment.warehouses.schemas import WarehouseBriefSchema
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema
+from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
 
 from .models import INBOUND_STATUSES, MOVEMENT_KINDS
 
@@ -98,7 +96,7 @@ class InboundAnnounceSchema(StrictSchema):
                            validate=ma.validate.Length(min=1, max=500))
     seller_reference = ma.fields.String(validate=ma.validate.Length(max=100))
     carrier_tracking = ma.fields.String(validate=ma.validate.Length(max=100))
-    expected_at = ma.fields.AwareDateTime(default_timezone=timezone.utc)
+    expected_at = UTCDateTimeField()
     note = ma.fields.String(validate=ma.validate.Length(max=1000))
 
 

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from i18n import LOCALES, to_babel
 from i18n.money import known_currencies
-from shop.errors import NotFound
+from flask_babel import lazy_gettext as _l
+
+from shop.errors import InvalidInput, NotFound
 
 from .errors import UnknownMarket
 from .models import Market
+from .validation import rule_errors
 
 DATA_FILE = Path(__file__).parent / "data" / "markets.json"
 RULE_BLOCKS = ("price_rounding", "returns", "warranty", "import_rules", "certificates")
@@ -39,6 +42,11 @@ def market_row(entry: dict, version: str) -> dict:
     for locale in [entry["default_locale"], *entry["locales"]]:
         if locale not in LOCALES:
             raise ValueError(f"{code}: unsupported locale {locale}")
+    errors = rule_errors({"price_rounding": entry.get("price_rounding") or {}, "import_rules": entry.get("import") or {},
+                          "returns": entry.get("returns") or {}, "warranty": entry.get("warranty") or {},
+                          "certificates": entry.get("certificates") or {}})
+    if errors:
+        raise ValueError(f"{code}: invalid rules {errors}")
     return {
         "code": code,
         "countries": entry["countries"],
@@ -107,9 +115,28 @@ def market_name(code: str, locale: str) -> str:
 
 
 def update_market(session: Session, code: str, changes: dict, *, editor_id: str) -> Market:
+    """Apply an admin's edit after checking it as strictly as the data file.
+
+    Raises ``InvalidInput`` naming the fields when a rule block could not be used by
+    pricing, duties or availability, when the default locale is not among the
+    market's locales, or when a country already belongs to another market.
+    """
     market = session.get(Market, code.upper())
     if market is None:
         raise NotFound()
+    errors = rule_errors(changes)
+    if "import_rules" in errors:
+        errors["import"] = errors.pop("import_rules")  # the name clients send
+    locales = changes.get("locales", market.locales)
+    if changes.get("default_locale", market.default_locale) not in locales:
+        errors["default_locale"] = [_l("The default locale must be one of the market's locales.")]
+    if "countries" in changes:
+        taken = sorted({country for other in list_markets(session, include_inactive=True) if other.code != market.code
+                        for country in other.countries} & set(changes["countries"]))
+        if taken:
+            errors["countries"] = [_l("Already part of another market: %(countries)s", countries=", ".join(taken))]
+    if errors:
+        raise InvalidInput(errors=errors)
     for key, value in changes.items():
         setattr(market, key, value)
     market.edited_by = editor_id

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from shop.api import MoneySchema, PageArgsSchema
+from shop.api import MoneySchema, PageArgsSchema, UTCDateTimeField
 
 
 class OrderLineSchema(ma.Schema):
@@ -67,8 +67,8 @@ class AdminOrderListArgsSchema(OrderListArgsSchema):
     market = ma.fields.String(validate=ma.validate.Length(max=8))
     seller = ma.fields.String(validate=ma.validate.Length(max=32))
     number = ma.fields.String(validate=ma.validate.Length(max=20))
-    created_from = ma.fields.AwareDateTime(default_timezone=None)
-    created_to = ma.fields.AwareDateTime(default_timezone=None)
+    created_from = UTCDateTimeField()
+    created_to = UTCDateTimeField()
 
 
 class OrderAccessArgsSchema(ma.Schema):

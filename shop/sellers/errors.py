@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError
+from shop.errors import Conflict, DomainError, Forbidden
 
 
 class InvalidBusinessNumber(DomainError):
@@ -21,3 +21,9 @@ class InvalidSellerTransition(Conflict):
     code = "invalid_seller_transition"
     title = _l("The seller cannot move to this status.")
     detail = _l("A %(current)s seller cannot become %(target)s.")
+
+
+class SellerSuspended(Forbidden):
+    code = "seller_suspended"
+    title = _l("This seller account is suspended.")
+    detail = _l("A suspended seller can read its data but change nothing. Contact Dari operations.")

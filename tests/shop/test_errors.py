@@ -84,3 +84,25 @@ def test_oversized_body_is_413(client, db_session, app):
                            content_type="application/json")
     assert response.status_code == 413
     assert response.json["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("method, url, kwargs", [
+    ("get", "/api/v1/store/markets?lang=en&x=a%00b", {}),
+    ("get", "/api/v1/store/markets/U%00S", {}),
+    ("post", "/api/v1/auth/register", {"data": '{"email": "a\\u0000@example.com", "password": "correct horse"}',
+                                       "content_type": "application/json"}),
+    ("post", "/api/v1/auth/token", {"data": b'{"email": "a\x00@example.com", "password": "x"}',
+                                    "content_type": "application/json"}),
+])
+def test_nul_characters_are_refused_on_every_engine(client, db_session, method, url, kwargs):
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 400
+    assert response.json["code"] == "invalid_characters"
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "1800-01-01T00:00:00Z"])
+def test_out_of_range_datetimes_are_a_422(client, db_session, factory, value):
+    ops = factory.headers(factory.user("ops"))
+    response = client.get("/api/v1/admin/orders", query_string={"created_from": value}, headers=ops)
+    assert response.status_code == 422
+    assert "created_from" in response.json["errors"]

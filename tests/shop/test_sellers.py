@@ -143,3 +143,17 @@ def test_owner_adds_staff_who_cannot_change_the_profile(client, db_session, fact
                        headers=staff).status_code == 403
     members = client.get("/api/v1/seller/members", headers=staff).json["items"]
     assert {m["seller_role"] for m in members} == {"owner", "staff"}
+
+
+def test_suspended_seller_reads_but_changes_nothing(client, db_session, factory):
+    seller, owner = factory.seller(status="suspended")
+    headers = factory.headers(owner)
+    assert client.get("/api/v1/seller/profile", headers=headers).status_code == 200
+    for method, url, body in [
+        ("patch", "/api/v1/seller/profile", {"warranty_months": 24}),
+        ("post", "/api/v1/seller/members", {"email": "staff@evil.example", "password": PASSWORD}),
+        ("post", "/api/v1/seller/products", {"category": "cosmetics"}),
+    ]:
+        response = getattr(client, method)(url, json=body, headers=headers)
+        assert response.status_code == 403, (url, response.json)
+        assert response.json["code"] == "seller_suspended"
