@@ -70,6 +70,19 @@ def app(instance_dir, database_url):
     yield application
     with application.app_context():
         db.engine.dispose()
+    _stop_embedded_redis(application)
+
+
+def _stop_embedded_redis(application):
+    """The session's embedded Redis lives in its temporary instance folder: stop it."""
+    from shop.jobs.redis import get_redis
+
+    if application.config.get("REDIS_URL"):
+        return
+    try:
+        get_redis(application).shutdown(nosave=True)
+    except Exception:  # noqa: BLE001 - already gone, or the connection drops as it stops
+        pass
 
 
 @pytest.fixture
