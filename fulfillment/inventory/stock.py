@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, object_session
 
 from . import services
+from .services.queries import low_stock_thresholds
 
 
 class StockProvider:
@@ -22,6 +23,9 @@ class StockProvider:
         if session is None:
             return services.DEFAULT_LOW_STOCK_THRESHOLD
         return services.low_stock_threshold(session, variant.id)
+
+    def low_stock_thresholds(self, session: Session, variant_ids: list[str]) -> dict[str, int]:
+        return low_stock_thresholds(session, list(variant_ids))
 
 
 class InventoryGateway:

@@ -65,3 +65,70 @@ def test_demo_seed_stocks_the_hub_and_overseas_centres(app, db_session):
     variant_ids = db_session.scalars(select(ProductVariant.id)).all()
     japan = services.available_by_variant(db_session, variant_ids, "JP")
     assert any(japan.values()) and not all(japan.values())  # some variants are out on purpose
+
+
+def test_storefront_reads_issue_a_constant_number_of_statements_with_real_stock(app, client, db_session, factory):
+    """With the inventory provider registered, stock states cost the same for 2 products as for 20.
+
+    (tests/catalog removes the provider, so its constant-query test cannot see this.)
+
+    Stock (and so thresholds) is real for every listed product: some variants are
+    out, some low under the default threshold, some under their own threshold.
+    """
+    from sqlalchemy import event
+
+    from shop.db import db
+    from tests.catalog.test_storefront import STORE, TEXTS
+
+    assert app.extensions.get("dari.stock") is not None  # the real provider, not the catalog tests' absence
+    seller, _ = factory.seller()
+    hub = make_warehouse(db_session)
+    expected = {}
+
+    def best(states):
+        return next((s for s in ("in_stock", "low") if s in states), "out")
+
+    for n in range(22):
+        product = make_product(db_session, seller, locales=("ko", "en", "ja"), texts=TEXTS,
+                               variants=[variant(), variant()])
+        first, second = product.variants
+        put_stock(db_session, first.id, hub, 3 + n)  # low while at or under the default threshold of 5
+        if n % 3 == 0:
+            services.set_low_stock_threshold(db_session, first.id, 30)  # low through its own threshold
+        if n % 2:
+            put_stock(db_session, second.id, hub, 50)  # in stock; otherwise out
+        db_session.commit()
+        states = {first.id: "low" if 3 + n <= (30 if n % 3 == 0 else 5) else "in_stock",
+                  second.id: "in_stock" if n % 2 else "out"}
+        expected[product.id] = states
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    def run(url, query):
+        statements.clear()
+        response = client.get(url, query_string=query)
+        assert response.status_code == 200, response.json
+        body = response.json
+        for item in body.get("items", [body]):
+            states = expected[item["id"]]
+            assert item["stock_state"] == best(states.values())
+            if "variants" in item:
+                assert {v["id"]: v["stock_state"] for v in item["variants"]} == states
+        settings_reads = [s for s in statements if "variant_stock_settings" in s]
+        assert len(settings_reads) <= 1, settings_reads
+        return len(statements), len(body.get("items", [body]))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for extra in ({}, {"sort": "price_asc"}, {"q": "緑茶", "lang": "ja"}):
+            small = run(STORE, {"market": "US", "per_page": 2, **extra})
+            large = run(STORE, {"market": "US", "per_page": 20, **extra})
+            assert small[1] == 2 and large[1] == 20
+            assert small[0] == large[0], extra
+        one_variant, _ = run(f"{STORE}/{next(iter(expected))}", {"market": "US"})
+        assert one_variant <= small[0]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

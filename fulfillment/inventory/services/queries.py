@@ -152,6 +152,17 @@ def low_stock_threshold(session: Session, variant_id: str) -> int:
     return setting.low_stock_threshold if setting else DEFAULT_LOW_STOCK_THRESHOLD
 
 
+def low_stock_thresholds(session: Session, variant_ids: list[str]) -> dict[str, int]:
+    """``low_stock_threshold`` for many variants in one query (the default where none is set)."""
+    ids = list(dict.fromkeys(variant_ids))
+    result = {variant_id: DEFAULT_LOW_STOCK_THRESHOLD for variant_id in ids}
+    if ids:
+        rows = session.execute(select(VariantStockSetting.variant_id, VariantStockSetting.low_stock_threshold)
+                               .where(VariantStockSetting.variant_id.in_(ids)))
+        result.update((variant_id, threshold) for variant_id, threshold in rows)
+    return result
+
+
 def set_low_stock_threshold(session: Session, variant_id: str, threshold: int) -> VariantStockSetting:
     """Set the level at or under which a variant's stock counts as low (0 flags only when out)."""
     if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:

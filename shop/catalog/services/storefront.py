@@ -4,7 +4,8 @@ The "purchasable" filter is the SQL twin of ``availability.product_availability`
 (without stock: out-of-stock products stay listed with ``stock_state`` ``out``).
 A page is served with a fixed number of queries whatever its size: the page
 (with count), its translations, variants and sellers (eager loads), the market's
-price overrides, the current rate, and one stock call.
+price overrides, the current rate (read once per call), and two stock calls (availability, then
+low-stock thresholds of the variants that have any: ``stock.stock_states``).
 
 Filtering or sorting by price needs the rounded market price, which is computed
 in Python (rounding rules are data); that path reads the candidates' variant
@@ -70,11 +71,19 @@ def _certificate_exists(market, entry: dict, today: date):
     ).exists()
 
 
-def purchasable_conditions(session: Session, market, today: date | None = None) -> list:
-    """SQL conditions (on ``Product`` joined to ``Seller``) for "purchasable in ``market``", stock aside."""
+_UNREAD = object()
+
+
+def purchasable_conditions(session: Session, market, today: date | None = None, *, rate=_UNREAD) -> list:
+    """SQL conditions (on ``Product`` joined to ``Seller``) for "purchasable in ``market``", stock aside.
+
+    ``rate``: the market currency's current rate when the caller has read it already.
+    """
     today = today or date.today()
+    if rate is _UNREAD:
+        rate = current_rate(session, market.currency)
     variant = select(ProductVariant.id).where(ProductVariant.product_id == Product.id, ProductVariant.active)
-    if current_rate(session, market.currency) is None:
+    if rate is None:
         variant = variant.where(select(VariantMarketPrice.id).where(
             VariantMarketPrice.variant_id == ProductVariant.id, VariantMarketPrice.market_code == market.code,
             VariantMarketPrice.currency == market.currency).exists())
@@ -98,9 +107,9 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
-def _base_query(session: Session, market, locale: str, filters: dict):
+def _base_query(session: Session, market, locale: str, filters: dict, rate):
     query = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        *purchasable_conditions(session, market))
+        *purchasable_conditions(session, market, rate=rate))
     if filters.get("q"):
         locales = list(dict.fromkeys([locale, SOURCE_LOCALE, FALLBACK_LOCALE]))
         query = query.where(select(ProductTranslation.id).where(
@@ -123,7 +132,7 @@ def _eager(query):
                          joinedload(Product.seller))
 
 
-def _views(session: Session, products: list[Product], market, locale: str) -> list[StoreProduct]:
+def _views(session: Session, products: list[Product], market, locale: str, rate) -> list[StoreProduct]:
     """Presentation of a page of products: a fixed number of queries for any page size."""
     variants = [v for p in products for v in p.variants if v.active]
     overrides = {}
@@ -131,8 +140,7 @@ def _views(session: Session, products: list[Product], market, locale: str) -> li
         overrides = {row.variant_id: row for row in session.scalars(select(VariantMarketPrice).where(
             VariantMarketPrice.variant_id.in_([v.id for v in variants]),
             VariantMarketPrice.market_code == market.code))}
-    rate = current_rate(session, market.currency)
-    levels = stock.stock_levels(session, [v.id for v in variants], market.code)
+    states = stock.stock_states(session, variants, market.code)
     views = []
     for product in products:
         texts = {t.locale: t for t in product.translations if t.title}
@@ -145,19 +153,18 @@ def _views(session: Session, products: list[Product], market, locale: str) -> li
                 price = price_in_market(variant.price_krw, market, rate, overrides.get(variant.id))
             except PriceUnavailable:
                 price = None
-            store_variants.append(StoreVariant(variant, price, stock.variant_stock_state(variant, levels)))
+            store_variants.append(StoreVariant(variant, price, states[variant.id]))
         prices = [sv.price for sv in store_variants if sv.price is not None]
         views.append(StoreProduct(
             product=product, locale=locale, text_locale=text_locale, translation=translation,
             seller_name=seller_name, price=min(prices, key=lambda m: m.amount) if prices else None,
-            stock_state=stock.product_stock_state([sv.variant for sv in store_variants], levels),
+            stock_state=stock.best_stock_state(sv.stock_state for sv in store_variants),
             variants=store_variants))
     return views
 
 
-def _min_prices(session: Session, ids_query, market) -> dict[str, int]:
+def _min_prices(session: Session, ids_query, market, rate) -> dict[str, int]:
     """Lowest market price (minor units) per candidate product, for price filters and sorts."""
-    rate = current_rate(session, market.currency)
     rows = session.execute(select(ProductVariant.id, ProductVariant.product_id, ProductVariant.price_krw).where(
         ProductVariant.product_id.in_(ids_query), ProductVariant.active)).all()
     overrides = {row.variant_id: row for row in session.scalars(select(VariantMarketPrice).where(
@@ -182,12 +189,13 @@ def search_products(session: Session, market, locale: str, *, page: int = 1, per
     ``category``, ``collection`` (id or slug), ``seller``. Prices are minor units
     of the market currency. Raises ``NotFound`` for an unknown collection.
     """
-    query, collection = _base_query(session, market, locale, filters)
+    rate = current_rate(session, market.currency)
+    query, collection = _base_query(session, market, locale, filters, rate)
     sort = sort or ("featured" if collection is not None else "newest")
     if min_price is not None or max_price is not None or sort in ("price_asc", "price_desc"):
         ids = query.with_only_columns(Product.id, Product.created_at).order_by(None)
         candidates = session.execute(ids).all()
-        prices = _min_prices(session, ids.with_only_columns(Product.id), market)
+        prices = _min_prices(session, ids.with_only_columns(Product.id), market, rate)
         kept = [(pid, created) for pid, created in candidates if pid in prices
                 and (min_price is None or prices[pid] >= min_price) and (max_price is None or prices[pid] <= max_price)]
         if sort == "price_asc":
@@ -210,14 +218,15 @@ def search_products(session: Session, market, locale: str, *, page: int = 1, per
 
         result = paginate(session, _eager(query), page, per_page)
         total, products = result["total"], result["items"]
-    return {"items": _views(session, products, market, locale), "page": page, "per_page": per_page, "total": total}
+    return {"items": _views(session, products, market, locale, rate), "page": page, "per_page": per_page, "total": total}
 
 
 def get_store_product(session: Session, market, locale: str, key: str) -> StoreProduct:
     """A product by id or slug, if it is purchasable (stock aside) in ``market``; else ``NotFound``."""
+    rate = current_rate(session, market.currency)
     query = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        or_(Product.id == key, Product.slug == key), *purchasable_conditions(session, market))
+        or_(Product.id == key, Product.slug == key), *purchasable_conditions(session, market, rate=rate))
     product = session.scalar(_eager(query))
     if product is None:
         raise NotFound()
-    return _views(session, [product], market, locale)[0]
+    return _views(session, [product], market, locale, rate)[0]
