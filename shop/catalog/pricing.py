@@ -65,16 +65,22 @@ def price_in_market(price_krw: int, market, rate: Decimal | None, override: Vari
     return Money(round_minor(convert_krw(price_krw, rate, market.currency), market.price_rounding), market.currency)
 
 
-def market_price(session, variant, market) -> Money:
+_UNREAD = object()
+
+
+def market_price(session, variant, market, *, rate=_UNREAD) -> Money:
     """The price of ``variant`` in ``market``: its override, else the converted, rounded KRW price.
 
+    ``rate``: the market currency's current rate (``current_rate``, None when there
+    is none) if the caller has read it already, e.g. once for a whole cart.
     Raises ``PriceUnavailable`` when neither an override nor a rate exists.
     """
     from .services.rates import current_rate
 
     override = session.scalar(select(VariantMarketPrice).where(
         VariantMarketPrice.variant_id == variant.id, VariantMarketPrice.market_code == market.code))
-    rate = None
-    if override is None or override.currency != market.currency:
+    if override is not None and override.currency == market.currency:
+        rate = None
+    elif rate is _UNREAD:
         rate = current_rate(session, market.currency)
     return price_in_market(variant.price_krw, market, rate, override)

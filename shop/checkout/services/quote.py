@@ -136,7 +136,15 @@ def _name(product, locale: str, market: Market) -> tuple[str, str]:
     return (title, found_locale) if title else (product.slug, "ko")
 
 
-def quote_line(session: Session, cart: Cart, market: Market, line) -> QuoteLine:
+_UNREAD = object()
+
+
+def quote_line(session: Session, cart: Cart, market: Market, line, *, rate=_UNREAD) -> QuoteLine:
+    """One cart line at the market price.
+
+    ``rate``: the market currency's current rate (None when there is none) if the
+    caller read it already for the whole cart; otherwise it is read here.
+    """
     variant = line.variant
     product = variant.product
     reasons: list[dict] = []
@@ -146,7 +154,8 @@ def quote_line(session: Session, cart: Cart, market: Market, line) -> QuoteLine:
         reasons = _reason_dicts(exc)
     unit = None
     try:
-        unit = market_price(session, variant, market)
+        unit = market_price(session, variant, market) if rate is _UNREAD else \
+            market_price(session, variant, market, rate=rate)
     except PriceUnavailable as exc:
         reasons.append({"code": exc.code, "text": str(exc.title)})
     name, name_locale = _name(product, cart.locale, market)
@@ -175,8 +184,9 @@ def build_quote(session: Session, cart: Cart, *, today: date | None = None) -> Q
     market = session.get(Market, cart.market_code)
     today = today or utcnow().date()
     currency = market.currency
-    rate = current_rate(session, currency) or Decimal(0)
-    lines = [quote_line(session, cart, market, line) for line in cart.lines]
+    current = current_rate(session, currency)  # once for the whole cart
+    rate = current or Decimal(0)
+    lines = [quote_line(session, cart, market, line, rate=current) for line in cart.lines]
     subtotal = sum((ln.total for ln in lines if ln.total is not None), Money.zero(currency))
     country, subdivision = destination(cart, market)
     quote = Quote(cart=cart, market=market, currency=currency, fx_rate=rate, lines=lines, subtotal=subtotal,
