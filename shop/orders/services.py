@@ -78,7 +78,9 @@ def get_order_for(session: Session, order_id: str, *, user=None, token: str | No
         raise NotFound()
     if user is not None and order.user_id == user.id:
         return order
-    if token and hmac.compare_digest(token, access_token(order.id, current_app.config["SECRET_KEY"])):
+    # Bytes, not str: compare_digest refuses non-ASCII strings (a TypeError, i.e. a 500, for "é").
+    if token and hmac.compare_digest(token.encode("utf-8", "surrogatepass"),
+                                     access_token(order.id, current_app.config["SECRET_KEY"]).encode()):
         return order
     raise NotFound()
 

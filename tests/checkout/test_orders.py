@@ -43,7 +43,8 @@ def test_guest_reads_the_order_with_its_access_token_only(client, db_session, st
     assert client.get(url, headers={"X-Order-Token": body["access_token"]}).status_code == 200
     assert client.get(f"{url}?access_token={body['access_token']}").status_code == 200
     assert client.get(url).status_code == 404
-    assert client.get(url, headers={"X-Order-Token": body["access_token"][:-1] + "0"}).status_code in (404,)
+    wrong = body["access_token"][:-1] + ("1" if body["access_token"][-1] == "0" else "0")
+    assert client.get(url, headers={"X-Order-Token": wrong}).status_code == 404
 
 
 def test_seller_sees_only_its_own_lines(client, db_session, factory, stripe_on):
@@ -84,3 +85,16 @@ def test_ops_filter_orders_by_status_market_seller_and_date(client, db_session, 
                                         .replace("+00:00", "Z"))
     assert client.get("/api/v1/admin/orders?status=bogus", headers=ops).status_code == 422
     assert client.get("/api/v1/admin/orders", headers=factory.headers(factory.user())).status_code == 403
+
+
+def test_a_non_ascii_or_malformed_guest_token_is_404_not_500(client, db_session, stripe_on):
+    body = order_for(client, db_session)
+    url = f"/api/v1/store/orders/{body['order']['id']}"
+
+    for response in (client.get(f"{url}?access_token=%C3%A9"),
+                     client.get(f"{url}?access_token=%E2%82%AC{body['access_token'][1:]}"),
+                     client.get(f"{url}?access_token=%ED%A0%80"),  # a lone surrogate's UTF-8 form
+                     client.get(url, headers={"X-Order-Token": "é"}),
+                     client.get(url, headers={"X-Order-Token": "\u00e9" + body["access_token"]})):
+        assert response.status_code == 404 and response.json["code"] == "not_found"
+    assert client.get(url, headers={"X-Order-Token": body["access_token"]}).status_code == 200
