@@ -24,6 +24,21 @@ def currency_digits(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+# Currencies whose prices have minor units that card payments do not charge: only whole units
+# are charged (TWD: Stripe's API takes cents but charges whole dollars). Zero-decimal currencies
+# (KRW, JPY, VND…) have 0 digits in Babel, so their minor unit already is the whole unit.
+WHOLE_UNIT_CHARGES = frozenset({"TWD"})
+
+
+def charge_unit(currency: str) -> int:
+    """Minor units per chargeable step: 100 for TWD (whole dollars), 1 otherwise.
+
+    The one place of this rule: shipping, duties and taxes round to it, seller price
+    overrides must be multiples of it (the Stripe adapter checks it again at its boundary).
+    """
+    return 10 ** currency_digits(currency) if currency in WHOLE_UNIT_CHARGES else 1
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: int

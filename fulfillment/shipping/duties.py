@@ -22,7 +22,7 @@ and the day. The rules, in order:
 
 Assumptions (documented, deliberate): thresholds compare the goods value (line
 totals, without shipping); every amount is rounded half-up (``i18n.money.ROUNDING``)
-to the currency's charge unit (whole dollars for TWD, see ``charge_unit``).
+to the currency's charge unit (whole dollars for TWD, ``i18n.money.charge_unit``).
 """
 from __future__ import annotations
 
@@ -33,20 +33,11 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from babel.core import get_global
-
-from i18n.money import ROUNDING, Money, currency_digits
+from i18n.money import ROUNDING, Money, charge_unit  # charge_unit: re-exported for callers here
 
 DATA_FILE = Path(__file__).parent / "data" / "duty_rates.json"
 NOW = "now"
 ON_DELIVERY = "on_delivery"
-
-
-def charge_unit(currency: str) -> int:
-    """Minor units in the smallest amount actually charged: 1, or 100 for TWD (CLDR cash digits 0)."""
-    fractions = get_global("currency_fractions")
-    digits, _, cash_digits, _ = fractions.get(currency) or fractions["DEFAULT"]
-    return 10 ** max(currency_digits(currency) - cash_digits, 0)
 
 
 def round_minor(value: Decimal, currency: str) -> int:

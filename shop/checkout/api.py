@@ -132,20 +132,23 @@ def checkout_cart(cart_id):
 
     Returns the order and the PaymentIntent's ``client_secret``. Repeating the request
     with the same ``Idempotency-Key`` returns the same order; the key with another cart
-    is a 422. Out of stock is a 409 naming the lines. Without Stripe configured: 503.
+    is a 422. Out of stock is a 409 naming the lines. Without Stripe configured: 503. A buyer
+    (e-mail, or client address) with ``CHECKOUT_MAX_PENDING_PER_BUYER`` unpaid orders
+    already gets 429 ``too_many_pending_orders``.
     """
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not _KEY.fullmatch(key):
         raise IdempotencyKeyRequired()
     gateway = payments.gateway()  # 503 before anything is reserved when Stripe is not configured
     user = current_user()
+    client_ip = request.remote_addr  # behind a reverse proxy: correct only with ProxyFix (see README)
     try:
-        order, created = checkout.place_order(db.session, cart_id, key=key, user=user)
+        order, created = checkout.place_order(db.session, cart_id, key=key, user=user, client_ip=client_ip)
         db.session.commit()
     except IntegrityError:
         # A twin request with the same key (or a concurrent checkout of this cart) won the race.
         db.session.rollback()
-        order, created = checkout.place_order(db.session, cart_id, key=key, user=user)
+        order, created = checkout.place_order(db.session, cart_id, key=key, user=user, client_ip=client_ip)
         db.session.commit()
     payment = payments.get_payment(db.session, order.id)
     if payment is None and order.status == "pending_payment":

@@ -118,3 +118,24 @@ class UnchargeableAmount(DomainError):
     code = "unchargeable_amount"
     status = 422
     title = _l("This amount cannot be charged in this currency.")
+
+
+class TooManyPendingOrders(DomainError):
+    """The buyer (by e-mail or client address) already has the most unpaid orders allowed (``max_pending``).
+
+    ``retry_after`` is the number of seconds until the first of them expires.
+    """
+
+    code = "too_many_pending_orders"
+    status = 429
+    title = _l("Too many orders are waiting for payment.")
+    detail = _l("Pay for an open order or wait until one expires. Unpaid orders allowed at a time: %(max)s.")
+
+    def __init__(self, max_pending: int, retry_after: int | None = None):
+        super().__init__(max=max_pending)
+        self.max_pending = max_pending
+        self.retry_after = retry_after
+
+    def extra(self) -> dict:
+        return {"max_pending": self.max_pending,
+                **({"retry_after": self.retry_after} if self.retry_after is not None else {})}

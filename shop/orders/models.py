@@ -48,6 +48,8 @@ class Order(Timestamped, db.Model):
     canceled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(40))
     confirmation_sent_at: Mapped[datetime | None]
+    # Where the checkout came from (IPv4 address or IPv6 /64 network), for the cap on unpaid orders.
+    client_ip: Mapped[str | None] = mapped_column(String(64))
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.position")

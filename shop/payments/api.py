@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from shop.db import db
 
 from . import services
-from .errors import InvalidWebhook, PaymentsNotConfigured
-from .stripe import InvalidSignature, verify_webhook
+from .errors import InvalidWebhook, InvalidWebhookPayload, PaymentsNotConfigured
+from .stripe import InvalidSignature, MalformedEvent, verify_webhook
 
 log = logging.getLogger(__name__)
 blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payment provider callbacks")
@@ -20,7 +20,8 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description
 @blp.route("/stripe/webhook", methods=["POST"])
 @blp.doc(security=[])
 def stripe_webhook():
-    """Stripe webhook: the signature is verified (bad → 400, nothing changes); each event applies at most once."""
+    """Stripe webhook: the signature is verified (bad → 400, nothing changes), then the payload's
+    types (malformed → 400 ``invalid_webhook_payload``); each event applies at most once."""
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         raise PaymentsNotConfigured()
@@ -29,6 +30,10 @@ def stripe_webhook():
     except InvalidSignature as exc:
         log.warning("stripe webhook rejected: %s", exc)
         raise InvalidWebhook() from exc
+    except MalformedEvent as exc:
+        # Signed with our secret but not an event we can read: refused, nothing recorded.
+        log.warning("stripe webhook malformed: %s", exc)
+        raise InvalidWebhookPayload() from exc
     try:
         outcome = services.handle_event(db.session, event)
         db.session.commit()

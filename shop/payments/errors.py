@@ -19,3 +19,9 @@ class InvalidWebhook(DomainError):
     code = "invalid_webhook_signature"
     status = 400
     title = _l("The webhook signature is not valid.")
+
+
+class InvalidWebhookPayload(DomainError):
+    code = "invalid_webhook_payload"
+    status = 400
+    title = _l("The webhook payload is not a valid event.")

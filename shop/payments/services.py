@@ -117,13 +117,17 @@ def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: O
             # The reservation was lost (expired and resold): money came in without goods. The
             # order is canceled so that nothing ships or waits on it; ops refund the payment.
             _alert(session, "paid_without_stock", order_id=order.id, intent_id=payment.intent_id,
-                   event_id=event.id, error=exc.code)
+                   event_id=event.id, error=exc.code, action="refund",
+                   amount={"amount": expected.amount, "currency": expected.currency})
             orders.cancel_order(session, order, "stock_lost")
             return "paid_without_stock"
         return "paid"
     if order.status == "canceled":
+        # Money for an order whose stock was released (e.g. a success racing the cancel job after a
+        # payment_failed): nothing ships, so the buyer must be refunded. Refunds are made by ops.
         _alert(session, "paid_after_cancel", order_id=order.id, intent_id=payment.intent_id, event_id=event.id,
-               cancel_reason=order.cancel_reason)
+               cancel_reason=order.cancel_reason, action="refund",
+               amount={"amount": expected.amount, "currency": expected.currency})
         return "paid_after_cancel"
     return "already_paid"
 
@@ -135,8 +139,11 @@ def _failed(session: Session, event: WebhookEvent, payment: Payment, order: Orde
     reason = "payment_canceled" if event.type == "payment_intent.canceled" else "payment_failed"
     orders.cancel_order(session, order, reason)
     if event.type != "payment_intent.canceled":
-        # Stop the intent so the buyer cannot pay an order whose stock was released.
-        defer(session, "shop.payments.tasks.cancel_intent", intent_id=payment.intent_id,
+        # Stop the intent so the buyer cannot pay an order whose stock was released. The outbox
+        # pushes the job to RQ right after this transaction commits, on the "high" queue that
+        # workers take first; a success that still slips in before it runs is flagged
+        # ``paid_after_cancel`` for a refund (see ``_succeeded``).
+        defer(session, "shop.payments.tasks.cancel_intent", queue="high", intent_id=payment.intent_id,
               dedupe_key=f"cancel-intent:{payment.intent_id}")
     return "canceled"
 

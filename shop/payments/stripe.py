@@ -12,13 +12,15 @@ VND   zero-decimal       same
 TWD   two-decimal API,   Babel gives TWD 2 digits and Stripe's API takes cents, but Stripe
       whole-unit charge  charges (and pays out) whole dollars: the amount must be a multiple
                          of 100. Dari rounds every TWD price, shipping and tax to whole
-                         dollars (``fulfillment.shipping.duties.charge_unit``) and refuses
-                         a fractional TWD amount here rather than let Stripe round it.
+                         dollars (``i18n.money.charge_unit``, used by shipping, duties and
+                         seller price overrides) and refuses a fractional TWD amount here
+                         rather than let Stripe round it.
 USD…  two-decimal        minor units as they are
 ====  =================  ===============================================================
 
 HUF and UGX have similar special cases and are not handled (no market uses them);
-three-decimal currencies are refused.
+three-decimal currencies are refused. Stripe's ``amount`` has at most eight digits
+(``MAX_AMOUNT``: US$999,999.99, ¥99,999,999); a larger amount is refused here too.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 import stripe as stripe_lib
 
-from i18n.money import Money, currency_digits
+from i18n.money import Money, charge_unit, currency_digits
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ ZERO_DECIMAL = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA"
                           "VND", "VUV", "XAF", "XOF", "XPF"})
 # Two-decimal in the API, but only whole units can be charged.
 WHOLE_UNITS_ONLY = frozenset({"TWD"})
+# The largest ``amount`` Stripe accepts (eight digits in the currency's smallest unit).
+MAX_AMOUNT = 99_999_999
 
 
 class StripeCurrencyError(ValueError):
@@ -58,11 +62,15 @@ def to_stripe_amount(money: Money) -> int:
         unit = 10 ** digits
         if money.amount % unit:
             raise StripeCurrencyError(f"{money.currency} is charged in whole units")
+        if money.amount // unit > MAX_AMOUNT:
+            raise StripeCurrencyError(f"{money.currency}: more than Stripe's maximum amount {MAX_AMOUNT}")
         return money.amount // unit
     if digits != 2:
         raise StripeCurrencyError(f"{money.currency}: {digits}-digit currencies are not supported")
     if money.currency in WHOLE_UNITS_ONLY and money.amount % 100:
         raise StripeCurrencyError(f"{money.currency} is charged in whole units (multiple of 100)")
+    if money.amount > MAX_AMOUNT:
+        raise StripeCurrencyError(f"{money.currency}: more than Stripe's maximum amount {MAX_AMOUNT}")
     return money.amount
 
 
@@ -75,6 +83,16 @@ def from_stripe_amount(amount: int, currency: str) -> Money:
     if digits != 2:
         raise StripeCurrencyError(f"{code}: {digits}-digit currencies are not supported")
     return Money(int(amount), code)
+
+
+def max_charge(currency: str) -> Money:
+    """The largest amount one payment can charge in ``currency`` (a multiple of its charge unit).
+
+    Raises ``StripeCurrencyError`` for a currency Stripe is not used with (three-decimal).
+    """
+    largest = from_stripe_amount(MAX_AMOUNT, currency)
+    unit = charge_unit(largest.currency)
+    return Money(largest.amount - largest.amount % unit, largest.currency)
 
 
 @dataclass(frozen=True)
@@ -138,16 +156,66 @@ class StripeGateway:
             raise GatewayError(str(exc)) from exc
 
 
+class MalformedEvent(ValueError):
+    """A correctly signed webhook whose payload is not an event Dari can read (wrong types, missing parts)."""
+
+
+# Longest id Dari stores (``stripe_events.id``, ``payments.intent_id``: 100 characters).
+_MAX_ID = 100
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_event(data) -> WebhookEvent:
+    """The event of a verified payload, after checking the type of every member Dari reads."""
+    if not isinstance(data, dict):
+        raise MalformedEvent("the event is not a JSON object")
+    event_id, event_type, created = data.get("id"), data.get("type"), data.get("created")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= _MAX_ID:
+        raise MalformedEvent("id: a string of 1 to 100 characters")
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= 100:
+        raise MalformedEvent("type: a string of 1 to 100 characters")
+    if not _is_int(created) or created < 0:
+        raise MalformedEvent("created: a non-negative integer")
+    body = data.get("data")
+    obj = body.get("object") if isinstance(body, dict) else None
+    if not isinstance(obj, dict):
+        raise MalformedEvent("data.object: an object")
+    if "id" in obj and not isinstance(obj["id"], str):
+        raise MalformedEvent("data.object.id: a string")
+    if obj.get("object") == "payment_intent":
+        # What the payment services read: the intent id, its amounts, currency and metadata.
+        if not isinstance(obj.get("id"), str) or not 0 < len(obj["id"]) <= _MAX_ID:
+            raise MalformedEvent("data.object.id: a string of 1 to 100 characters")
+        if not isinstance(obj.get("currency"), str) or not 0 < len(obj["currency"]) <= 10:
+            raise MalformedEvent("data.object.currency: a currency code")
+        if not _is_int(obj.get("amount")):
+            raise MalformedEvent("data.object.amount: an integer")
+        if obj.get("amount_received") is not None and not _is_int(obj["amount_received"]):
+            raise MalformedEvent("data.object.amount_received: an integer")
+        if obj.get("metadata") is not None and not isinstance(obj["metadata"], dict):
+            raise MalformedEvent("data.object.metadata: an object")
+    return WebhookEvent(id=event_id, type=event_type, created=created, object=obj)
+
+
 def verify_webhook(payload: bytes, signature: str | None, secret: str) -> WebhookEvent:
-    """The event of a webhook request, verified with Stripe's own helper; raises ``InvalidSignature``."""
+    """The event of a webhook request.
+
+    The signature is verified with Stripe's own helper (``InvalidSignature`` when it does
+    not verify); then the payload is read and its members type-checked (``MalformedEvent``
+    for a signed payload that is not a readable event, e.g. ``created`` not an integer).
+    """
     if not signature:
         raise InvalidSignature("missing Stripe-Signature")
     try:
-        event = stripe_lib.Webhook.construct_event(payload, signature, secret)
-    except (stripe_lib.SignatureVerificationError, ValueError) as exc:
+        stripe_lib.WebhookSignature.verify_header(payload, signature, secret,
+                                                  tolerance=stripe_lib.Webhook.DEFAULT_TOLERANCE)
+    except (stripe_lib.SignatureVerificationError, ValueError, IndexError, TypeError) as exc:
         raise InvalidSignature(str(exc)) from exc
-    data = json.loads(payload)
-    obj = (data.get("data") or {}).get("object") or {}
-    if not isinstance(obj, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
-        raise InvalidSignature("malformed event")
-    return WebhookEvent(id=event.id, type=data["type"], created=int(data.get("created") or 0), object=obj)
+    try:
+        data = json.loads(payload)
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise MalformedEvent(f"not JSON: {exc}") from exc
+    return _check_event(data)

@@ -152,3 +152,34 @@ def test_bad_input_gets_4xx_problems(client, factory, db_session):
         in (400, 422)
     targets = client.patch(f"{BASE}/{product.id}", json={"target_markets": ["ZZ"]}, headers=headers)
     assert targets.status_code == 422 and targets.json["code"] == "unknown_market"
+
+
+def test_market_price_overrides_must_be_chargeable(client, factory, db_session):
+    seller, owner = factory.seller()
+    headers = factory.headers(owner)
+    product = make_product(db_session, seller)
+    url = f"{BASE}/{product.id}/variants/{product.variants[0].id}/prices"
+
+    def put(market, amount, lang="en"):
+        return client.put(f"{url}/{market}?lang={lang}", json={"amount": amount}, headers=headers)
+
+    fractional_twd = put("TW", 12345)  # NT$123.45: TWD is charged in whole dollars
+    assert fractional_twd.status_code == 422 and fractional_twd.json["code"] == "invalid_input"
+    assert list(fractional_twd.json["errors"]) == ["amount"]
+    message = fractional_twd.json["errors"]["amount"][0]
+    assert "TWD" in message and "100" in message
+    korean = put("TW", 12345, lang="ko").json["errors"]["amount"][0]
+    assert korean != message and "TWD" in korean and "100" in korean
+    assert put("TW", 12300).status_code == 200
+
+    too_much = put("US", 100_000_000)  # above Stripe's maximum charge of US$999,999.99
+    assert too_much.status_code == 422 and list(too_much.json["errors"]) == ["amount"]
+    assert "99999999" in too_much.json["errors"]["amount"][0]
+    assert put("US", 99_999_999).status_code == 200
+    assert put("TW", 100_000_000).status_code == 422
+    assert put("TW", 99_999_900).status_code == 200
+    assert put("JP", 99_999_999).status_code == 200 and put("JP", 100_000_000).status_code == 422
+
+    db_session.expire_all()
+    prices = {p.market_code: p.amount_minor for p in db_session.get(type(product), product.id).variants[0].market_prices}
+    assert prices == {"TW": 99_999_900, "US": 99_999_999, "JP": 99_999_999}

@@ -30,6 +30,30 @@ def test_fractional_twd_is_refused_rather_than_rounded_by_stripe():
         to_stripe_amount(Money(105150, "TWD"))
 
 
+def test_the_charge_unit_rule_and_the_stripe_boundary_agree_for_every_market(app):
+    """``i18n.money.charge_unit`` (shipping, duties, price overrides) and Stripe's own check say the same."""
+    from fulfillment.shipping import duties
+    from i18n.money import charge_unit
+    from shop.db import db
+    from shop.markets.services import list_markets
+    from shop.payments.stripe import MAX_AMOUNT, max_charge
+
+    assert duties.charge_unit is charge_unit
+    with app.app_context():
+        currencies = {market.currency for market in list_markets(db.session)}
+    assert "TWD" in currencies
+    for currency in currencies:
+        unit = charge_unit(currency)
+        assert to_stripe_amount(Money(unit * 7, currency)) >= 7
+        if unit > 1:
+            with pytest.raises(StripeCurrencyError):
+                to_stripe_amount(Money(unit * 7 + 1, currency))
+        largest = max_charge(currency)
+        assert largest.amount % unit == 0 and to_stripe_amount(largest) <= MAX_AMOUNT
+        with pytest.raises(StripeCurrencyError):
+            to_stripe_amount(Money(largest.amount + unit, currency))
+
+
 @pytest.mark.parametrize("currency", ["BHD", "KWD"])
 def test_three_decimal_currencies_are_refused(currency):
     with pytest.raises(StripeCurrencyError):

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from i18n.money import CurrencyMismatch, Money, currency_digits
+from i18n.money import CurrencyMismatch, Money, charge_unit, currency_digits
 
 
 @pytest.mark.parametrize("currency, digits", [("KRW", 0), ("JPY", 0), ("VND", 0), ("USD", 2), ("EUR", 2),
@@ -45,3 +45,10 @@ def test_percent_rounds_half_up():
 def test_from_major():
     assert Money.from_major("29.99", "USD") == Money(2999, "USD")
     assert Money.from_major("3300", "JPY") == Money(3300, "JPY")
+
+
+@pytest.mark.parametrize("currency, unit", [("TWD", 100), ("USD", 1), ("EUR", 1), ("KRW", 1), ("JPY", 1),
+                                            ("VND", 1), ("SEK", 1), ("HUF", 1)])
+def test_charge_unit_is_whole_dollars_for_twd_else_the_minor_unit(currency, unit):
+    # SEK or HUF have no cash minor units (CLDR), but cards are charged in them: not whole units.
+    assert charge_unit(currency) == unit

@@ -144,13 +144,16 @@ def set_market_price(session: Session, variant: ProductVariant, market_code: str
                      currency: str | None = None) -> VariantMarketPrice:
     """Set the variant's explicit price in a market (in the market's currency).
 
-    Raises ``UnknownMarket``; a currency other than the market's is invalid input.
+    Raises ``UnknownMarket``; a currency other than the market's is invalid input, and so is
+    an amount checkout could not charge: not a multiple of the currency's charge unit
+    (``i18n.money.charge_unit``: TWD in whole dollars) or above the most one payment can charge.
     """
     from shop.errors import InvalidInput
 
     market = get_market(session, market_code)
     if currency is not None and currency != market.currency:
         raise InvalidInput(errors={"currency": [f"{market.code}: {market.currency}"]})
+    _check_chargeable(amount_minor, market.currency)
     row = session.scalar(select(VariantMarketPrice).where(
         VariantMarketPrice.variant_id == variant.id, VariantMarketPrice.market_code == market.code))
     if row is None:
@@ -162,6 +165,28 @@ def set_market_price(session: Session, variant: ProductVariant, market_code: str
         row.currency = market.currency
     session.flush()
     return row
+
+
+def _check_chargeable(amount_minor: int, currency: str) -> None:
+    """Refuse (422, field ``amount``) a price no checkout could charge in ``currency``."""
+    from flask_babel import lazy_gettext as _l
+
+    from i18n.money import charge_unit
+    from shop.errors import InvalidInput
+    from shop.payments.stripe import StripeCurrencyError, max_charge
+
+    unit = charge_unit(currency)
+    if amount_minor % unit:
+        raise InvalidInput(errors={"amount": [_l(
+            "%(currency)s is charged in whole units: the amount (in minor units) must be a multiple "
+            "of %(step)s.", currency=currency, step=unit)]})
+    try:
+        limit = max_charge(currency).amount
+    except StripeCurrencyError:
+        return  # not a currency cards are charged in here; checkout refuses it at its boundary
+    if amount_minor > limit:
+        raise InvalidInput(errors={"amount": [_l(
+            "The amount is more than one payment can charge: at most %(max)s (in minor units).", max=limit)]})
 
 
 def remove_market_price(session: Session, variant: ProductVariant, market_code: str) -> None:

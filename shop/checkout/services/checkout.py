@@ -8,11 +8,12 @@ database lock is held while Stripe is called and a retry with the same
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
@@ -22,7 +23,7 @@ from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
 from ..errors import (CheckoutIncomplete, IdempotencyKeyReused, NotPurchasableHere, OutOfStock,
-                      ShippingOptionUnavailable, UnchargeableAmount)
+                      ShippingOptionUnavailable, TooManyPendingOrders, UnchargeableAmount)
 from ..models import Cart, CheckoutKey
 from .quote import Quote, build_quote
 
@@ -53,6 +54,67 @@ def find_keyed_order(session: Session, key: str, cart_id: str) -> Order | None:
     if record.fingerprint != fingerprint(cart_id):
         raise IdempotencyKeyReused()
     return session.get(Order, record.order_id) if record.order_id else None
+
+
+def client_network(address: str | None) -> str | None:
+    """The key of a client address for the pending-order cap: the IPv4 address, or the IPv6 /64.
+
+    One subscriber usually holds a whole IPv6 /64, so counting single IPv6 addresses would
+    let one buyer step around the cap.
+    """
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:64]
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _advisory_lock(session: Session, key: str) -> None:
+    """PostgreSQL: serialise checkouts of one buyer (released at commit), so the cap holds under races.
+
+    SQLite needs nothing: every transaction there is ``BEGIN IMMEDIATE``, writers queue already.
+    """
+    lock_id = int.from_bytes(hashlib.sha256(f"checkout-pending:{key}".encode()).digest()[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+
+def check_pending_cap(session: Session, *, email: str | None, client: str | None) -> None:
+    """Refuse a new order when the buyer's e-mail or client address already has the most unpaid ones.
+
+    Open ``pending_payment`` orders hold stock until they expire, so without a cap anyone
+    could lock up all stock without paying. ``CHECKOUT_MAX_PENDING_PER_BUYER`` (default 3;
+    0 turns the cap off). Raises ``TooManyPendingOrders`` (429).
+    """
+    limit = int(current_app.config.get("CHECKOUT_MAX_PENDING_PER_BUYER", 3) or 0)
+    if limit <= 0:
+        return
+    keys = {k for k in (f"email:{email.lower()}" if email else None, f"ip:{client}" if client else None) if k}
+    if session.get_bind().dialect.name == "postgresql":
+        for key in sorted(keys):  # one order of locks for every request: no deadlock
+            _advisory_lock(session, key)
+    now = utcnow()
+    open_orders = select(func.count(), func.min(Order.expires_at)).where(
+        Order.status == "pending_payment", Order.expires_at > now)
+    conditions = []
+    if email:
+        conditions.append(func.lower(Order.email) == email.lower())
+    if client:
+        conditions.append(Order.client_ip == client)
+    for condition in conditions:
+        count, first_expiry = session.execute(open_orders.where(condition)).one()
+        if count >= limit:
+            retry_after = None
+            if first_expiry is not None:
+                if first_expiry.tzinfo is None:
+                    first_expiry = first_expiry.replace(tzinfo=timezone.utc)
+                retry_after = max(int((first_expiry - now).total_seconds()) + 1, 1)
+            raise TooManyPendingOrders(limit, retry_after)
 
 
 def _validate(quote: Quote) -> None:
@@ -107,13 +169,15 @@ def _snapshot(quote: Quote, cart: Cart, user_id: str | None, expires_at) -> Orde
     return order
 
 
-def place_order(session: Session, cart_id: str, *, key: str, user=None) -> tuple[Order, bool]:
+def place_order(session: Session, cart_id: str, *, key: str, user=None,
+                client_ip: str | None = None) -> tuple[Order, bool]:
     """Create the order for a cart and reserve its stock, once per ``Idempotency-Key``.
 
     The same key with the same cart returns the order the first request created; with
     another cart it raises ``IdempotencyKeyReused``. Returns ``(order, created)``. Raises ``CartClosed`` (another key
     already checked this cart out), ``CheckoutIncomplete``, ``NotPurchasableHere``,
-    ``ShippingOptionUnavailable``, ``OutOfStock`` (naming the lines; nothing reserved).
+    ``ShippingOptionUnavailable``, ``OutOfStock`` (naming the lines; nothing reserved),
+    ``TooManyPendingOrders`` (the buyer's e-mail or ``client_ip`` has too many unpaid orders).
     Only flushes; the caller commits.
     """
     from .carts import _open, get_cart
@@ -124,6 +188,8 @@ def place_order(session: Session, cart_id: str, *, key: str, user=None) -> tuple
     if existing is not None:
         return existing, False
     _open(cart)
+    client = client_network(client_ip)
+    check_pending_cap(session, email=cart.email, client=client)
     session.add(CheckoutKey(key=key, fingerprint=fingerprint(cart.id), cart_id=cart.id))
     session.flush()  # a concurrent request with the same key waits here, then fails on the unique key
 
@@ -131,6 +197,7 @@ def place_order(session: Session, cart_id: str, *, key: str, user=None) -> tuple
     _validate(quote)
     expires_at = utcnow() + timedelta(minutes=int(current_app.config.get("RESERVATION_TTL_MINUTES") or 30))
     order = _snapshot(quote, cart, cart.user_id or (user.id if user is not None else None), expires_at)
+    order.client_ip = client
     session.add(order)
     session.flush()
     try:
