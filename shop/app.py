@@ -67,6 +67,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    if app.config.get("PROXY_COUNT"):
+        # Behind N trusted reverse proxies: take the client address and scheme from their headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     for path in MODELS:
         import_string(path)
@@ -132,6 +138,8 @@ def _register_request_hooks(app: Flask) -> None:
             market = db.session.get(Market, code.upper())
             if market is not None:
                 i18n.web.set_market_locale(market.default_locale)
+                # Keep it referenced for the request so later lookups hit the session, not the database.
+                request.environ["dari.market"] = market
 
     @app.teardown_appcontext
     def _cleanup(exc):

@@ -44,6 +44,7 @@ def load_config(instance_path: Path) -> dict:
         "LOGIN_MAX_FAILURES": int(env("LOGIN_MAX_FAILURES") or 5),
         "LOGIN_FAILURE_WINDOW_MINUTES": int(env("LOGIN_FAILURE_WINDOW_MINUTES") or 15),
         "RESERVATION_TTL_MINUTES": int(env("RESERVATION_TTL_MINUTES") or 30),
+        "PROXY_COUNT": int(env("PROXY_COUNT") or 0),
         "CHECKOUT_MAX_PENDING_PER_BUYER": int(env("CHECKOUT_MAX_PENDING_PER_BUYER") or 3),
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH") or 1024 * 1024),
         "JSON_SORT_KEYS": False,

@@ -83,3 +83,17 @@ def test_models_and_migrations_agree(app, db_session):
                                          opts={"compare_type": False, "include_object": include_in_migrations})
     diff = [d for d in compare_metadata(context, db.metadata)]
     assert diff == []
+
+
+def test_client_address_comes_from_trusted_proxies_only(app, db_session):
+    from shop.accounts.models import LoginAttempt
+    from shop.app import create_app
+
+    def attempt(application, email):
+        application.test_client().post("/api/v1/auth/token", json={"email": email, "password": "x" * 12},
+                                       headers={"X-Forwarded-For": "203.0.113.7"})
+        return db_session.query(LoginAttempt).filter_by(email=email).one().remote_addr
+
+    assert attempt(app, "direct@example.com") == "127.0.0.1"  # the header is not believed by default
+    behind_proxy = create_app({**app.config, "PROXY_COUNT": 1})
+    assert attempt(behind_proxy, "proxied@example.com") == "203.0.113.7"
