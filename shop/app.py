@@ -103,20 +103,50 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings skipped), without parsing it."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return 0  # cannot be deeper than the limit: skip the scan
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def _register_request_hooks(app: Flask) -> None:
     from .auth import require_role, require_seller, require_user
-    from .errors import NulCharacter, UnsupportedLocale
+    from .errors import NulCharacter, TooDeeplyNested, UnsupportedLocale
     from .markets.models import Market
 
     @app.before_request
-    def _refuse_nul_characters():
-        # PostgreSQL text cannot hold NUL; refuse it at the door for every engine alike.
+    def _screen_body():
+        # PostgreSQL text cannot hold NUL: refuse it at the door for every engine alike. And a
+        # body nested deeper than any of our schemas would make the JSON parser recurse away.
         if "\x00" in request.path or b"%00" in request.query_string or b"\x00" in request.query_string:
             raise NulCharacter()
-        if request.content_length and request.mimetype == "application/json":
+        if request.is_json:
             body = request.get_data(cache=True)
             if b"\x00" in body or b"\\u0000" in body:
                 raise NulCharacter()
+            if json_depth(body) > MAX_JSON_DEPTH:
+                raise TooDeeplyNested()
 
     @app.before_request
     def _namespace_guard():

@@ -45,7 +45,9 @@ class DomainError(Exception):
         if self.detail is None:
             return None
         text = str(self.detail)
-        return text % self.params if self.params else text
+        if self.params:
+            return text % self.params
+        return None if "%(" in text else text  # raised without its parameters: the title says enough
 
     def extra(self) -> dict:
         """Additional members for the problem document (e.g. the lines out of stock)."""
@@ -94,10 +96,78 @@ class NulCharacter(DomainError):
     title = _l("The request contains a NUL character, which is not allowed.")
 
 
+class TooDeeplyNested(DomainError):
+    code = "too_deeply_nested"
+    status = 400
+    title = _l("The request body is nested too deeply.")
+
+
 class ServiceUnavailable(DomainError):
     code = "service_unavailable"
     status = 503
     title = _l("The service is temporarily unavailable.")
+
+
+class ConcurrentChange(Conflict):
+    code = "concurrent_change"
+    title = _l("Someone else changed this at the same moment. Reload and try again.")
+
+
+class InvalidValue(DomainError):
+    code = "invalid_value"
+    status = 422
+    title = _l("A value is outside what can be stored.")
+
+
+# Unique constraints whose violation has a domain error of its own, by (table, columns):
+# a check-then-insert loses to a parallel request now and then, and the loser must get
+# the same 409 as when the check caught it.
+_UNIQUE_CONFLICTS: dict[tuple[str, tuple[str, ...]], type[DomainError]] = {}
+
+
+def unique_conflict(table: str, *columns: str):
+    """Class decorator: raise this error when ``table``'s unique ``columns`` are violated."""
+
+    def register(cls):
+        _UNIQUE_CONFLICTS[(table, tuple(sorted(columns)))] = cls
+        return cls
+
+    return register
+
+
+def _violated_unique(error) -> tuple[str, tuple[str, ...]] | None:
+    """(table, columns) of the unique constraint an IntegrityError broke, on PostgreSQL or SQLite."""
+    import re
+
+    from shop.db import db
+
+    name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    if name:
+        for table in db.metadata.tables.values():
+            for item in [*table.constraints, *table.indexes]:
+                if item.name == name:
+                    return table.name, tuple(sorted(c.name for c in item.columns))
+        return None
+    match = re.search(r"UNIQUE constraint failed: (.+)$", str(error.orig))
+    if not match:
+        return None
+    pairs = [part.strip().split(".", 1) for part in match.group(1).split(",")]
+    return pairs[0][0], tuple(sorted(column for _, column in pairs))
+
+
+def render_integrity_error(error) -> Response:
+    cls = _UNIQUE_CONFLICTS.get(_violated_unique(error) or ("", ()), ConcurrentChange)
+    return render_domain_error(cls())
+
+
+def render_data_error(error) -> Response:
+    if "NUL" in str(error.orig) or "\\x00" in str(error.orig):
+        return render_domain_error(NulCharacter())
+    return render_domain_error(InvalidValue())
+
+
+def render_concurrent_change(error) -> Response:
+    return render_domain_error(ConcurrentChange())
 
 
 # Titles of plain HTTP errors, by status, so that they are translated too.
@@ -190,6 +260,13 @@ def _rolling_back(render):
 
 
 def init_app(app: Flask) -> None:
+    from sqlalchemy.exc import DataError, IntegrityError
+    from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+
     app.register_error_handler(DomainError, _rolling_back(render_domain_error))
+    app.register_error_handler(IntegrityError, _rolling_back(render_integrity_error))
+    app.register_error_handler(DataError, _rolling_back(render_data_error))
+    app.register_error_handler(ObjectDeletedError, _rolling_back(render_concurrent_change))
+    app.register_error_handler(StaleDataError, _rolling_back(render_concurrent_change))
     app.register_error_handler(HTTPException, _rolling_back(render_http_exception))
     app.register_error_handler(Exception, _rolling_back(render_unexpected))

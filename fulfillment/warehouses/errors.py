@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, NotFound
+from shop.errors import Conflict, DomainError, NotFound, unique_conflict
 
 
 class WarehouseNotFound(NotFound):
@@ -29,6 +29,7 @@ class InvalidWarehouse(DomainError):
     title = _l("The warehouse settings are not consistent.")
 
 
+@unique_conflict("warehouses", "code")
 class WarehouseCodeTaken(Conflict):
     code = "warehouse_code_taken"
     title = _l("A warehouse with this code already exists.")

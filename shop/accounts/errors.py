@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, Unauthorized
+from shop.errors import Conflict, DomainError, Unauthorized, unique_conflict
 
 
+@unique_conflict("users", "email")
 class EmailTaken(Conflict):
     code = "email_taken"
     title = _l("An account with this e-mail address already exists.")

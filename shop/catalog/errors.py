@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError
+from shop.errors import Conflict, DomainError, unique_conflict
 
 
+@unique_conflict("product_variants", "seller_id", "sku")
 class SkuTaken(Conflict):
     """Another variant of the same seller already uses this SKU."""
 
@@ -14,6 +15,8 @@ class SkuTaken(Conflict):
     detail = _l("The SKU %(sku)s is already in use.")
 
 
+@unique_conflict("products", "slug")
+@unique_conflict("collections", "slug")
 class SlugTaken(Conflict):
     code = "slug_taken"
     title = _l("This product address (slug) is already taken.")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, Forbidden
+from shop.errors import Conflict, DomainError, Forbidden, unique_conflict
 
 
 class InvalidBusinessNumber(DomainError):
@@ -12,6 +12,7 @@ class InvalidBusinessNumber(DomainError):
         super().__init__(errors={"business_number": [_l("The check digit does not match; check the number.")]})
 
 
+@unique_conflict("sellers", "business_number")
 class BusinessNumberTaken(Conflict):
     code = "business_number_taken"
     title = _l("A seller with this business registration number already exists.")

@@ -106,3 +106,60 @@ def test_out_of_range_datetimes_are_a_422(client, db_session, factory, value):
     response = client.get("/api/v1/admin/orders", query_string={"created_from": value}, headers=ops)
     assert response.status_code == 422
     assert "created_from" in response.json["errors"]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "application/vnd.api+json", "application/ld+json"])
+def test_nul_is_refused_whatever_the_json_content_type(client, db_session, content_type):
+    response = client.post("/api/v1/auth/register", data='{"email": "a\\u0000@example.com", "password": "x"}',
+                           content_type=content_type)
+    assert response.status_code == 400
+    assert response.json["code"] == "invalid_characters"
+
+
+def test_deeply_nested_body_is_a_400_not_a_crash(client, db_session):
+    body = '{"email": ' + "[" * 5000 + "]" * 5000 + ', "password": "x"}'
+    response = client.post("/api/v1/auth/register", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["code"] == "too_deeply_nested"
+    # brackets inside strings do not count
+    ok = client.post("/api/v1/auth/register", content_type="application/json",
+                     data='{"email": "deep@example.com", "password": "correct horse battery", "name": "' + "[" * 150 + '"}')
+    assert ok.status_code == 201
+
+
+def test_unique_violations_map_to_their_domain_error():
+    from types import SimpleNamespace
+
+    from shop.accounts.errors import EmailTaken
+    from shop.errors import ConcurrentChange, _UNIQUE_CONFLICTS, _violated_unique
+
+    sqlite_error = SimpleNamespace(orig=Exception("UNIQUE constraint failed: users.email"))
+    assert _UNIQUE_CONFLICTS[_violated_unique(sqlite_error)] is EmailTaken
+    pg_error = SimpleNamespace(orig=SimpleNamespace(diag=SimpleNamespace(constraint_name="uq_users_email")))
+    assert _violated_unique(pg_error) == ("users", ("email",))
+    unknown = SimpleNamespace(orig=Exception("CHECK constraint failed: stock"))
+    assert _violated_unique(unknown) is None
+    assert ConcurrentChange.status == 409
+
+
+def test_parallel_registrations_of_one_email_get_one_201_and_409s(app, committed_db):
+    import threading
+
+    barrier = threading.Barrier(10)
+    statuses, codes = [], []
+
+    def register():
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/v1/auth/register",
+                               json={"email": "race@example.com", "password": "correct horse battery"})
+        statuses.append(response.status_code)
+        codes.append(response.json.get("code"))
+
+    threads = [threading.Thread(target=register) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [409] * 9
+    assert codes.count("email_taken") == 9

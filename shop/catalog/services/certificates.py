@@ -83,7 +83,11 @@ def review_certificate(session: Session, certificate_id: str, decision: str, *, 
 
     Raises ``InvalidCertificateTransition`` when it already has that status.
     """
-    certificate = get_certificate(session, certificate_id, seller_id=None)
+    # Locked, so that of two reviewers deciding at once the second sees the first's decision.
+    certificate = session.scalar(select(Certificate).where(Certificate.id == certificate_id)
+                                 .with_for_update().execution_options(populate_existing=True))
+    if certificate is None:
+        raise NotFound()
     if certificate.status == decision:
         raise InvalidCertificateTransition(current=certificate.status, target=decision)
     certificate.status = decision
