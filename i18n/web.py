@@ -38,6 +38,11 @@ def served_locale() -> str:
     return to_tag(str(locale)) if locale else FALLBACK_LOCALE
 
 
+def money_json(value, locale: str | None = None) -> dict | None:
+    """A ``Money`` as the API writes it (amount, currency, formatted in the served locale), or None."""
+    return value.to_dict(locale or served_locale()) if value is not None else None
+
+
 def _select_babel_locale() -> str:
     return negotiate_locale().replace("-", "_")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from datetime import timezone
 
 import marshmallow as ma
+import pycountry
 from flask import Flask
 from flask_smorest import Api as _Api
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from shop.errors import render_http_exception
@@ -21,6 +23,12 @@ class Api(_Api):
         # flask-smorest documents its own error shape; ours is problem+json.
         super()._register_responses()
         self.spec.components.schema("Problem", schema=ProblemSchema)
+
+
+def validate_country(value) -> None:
+    """Marshmallow validator: an ISO 3166-1 alpha-2 country code."""
+    if not isinstance(value, str) or pycountry.countries.get(alpha_2=value) is None:
+        raise ma.ValidationError(_l("Unknown country code."))
 
 
 class StrictSchema(ma.Schema):

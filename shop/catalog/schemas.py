@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
-import pycountry
 from flask_babel import lazy_gettext as _l
 
 from i18n import LOCALES
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema
+from i18n.web import money_json
+from shop.api import PageArgsSchema, StrictInteger, StrictSchema, validate_country
 from shop.sellers.schemas import CATEGORIES
 
 from .models import CERTIFICATE_STATUSES, PRODUCT_STATUSES
@@ -18,11 +18,6 @@ MARKET_CODE = ma.validate.Regexp(r"^[A-Za-z]{2,8}$")
 MAX_PRICE_KRW = 10**11
 
 
-def _country(value):
-    if pycountry.countries.get(alpha_2=value) is None:
-        raise ma.ValidationError(_l("Unknown country code."))
-
-
 def _scalar_attributes(value):
     if len(value) > 50:
         raise ma.ValidationError(_l("At most 50 attributes."))
@@ -31,12 +26,6 @@ def _scalar_attributes(value):
             raise ma.ValidationError(_l("Attribute names are 1 to 60 characters."))
         if isinstance(item, (dict, list)) or (isinstance(item, str) and len(item) > 500):
             raise ma.ValidationError(_l("Attribute values are short texts, numbers or booleans."))
-
-
-def _money(value, currency=None):
-    from i18n.web import served_locale
-
-    return value.to_dict(served_locale()) if value is not None else None
 
 
 class VariantInSchema(StrictSchema):
@@ -73,7 +62,7 @@ class ProductPatchSchema(StrictSchema):
     slug = ma.fields.String(validate=[ma.validate.Length(min=3, max=120), SLUG])
     category = ma.fields.String(validate=ma.validate.OneOf(CATEGORIES))
     hs_code = ma.fields.String(validate=ma.validate.Regexp(r"^\d{6,10}$", error=_l("An HS code has 6 to 10 digits.")))
-    origin_country = ma.fields.String(validate=_country)
+    origin_country = ma.fields.String(validate=validate_country)
     brand = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=120))
     status = ma.fields.String(validate=ma.validate.OneOf(PRODUCT_STATUSES))
     attributes = ma.fields.Dict(validate=_scalar_attributes)
@@ -98,10 +87,10 @@ class MarketPriceInSchema(StrictSchema):
 
 class MarketPriceSchema(ma.Schema):
     market = ma.fields.String(attribute="market_code")
-    price = ma.fields.Function(lambda row: _money(_as_money(row)))
+    price = ma.fields.Function(lambda row: money_json(_asmoney_json(row)))
 
 
-def _as_money(row):
+def _asmoney_json(row):
     from i18n.money import Money
 
     return Money(int(row.amount_minor), row.currency)
@@ -310,7 +299,7 @@ class StoreVariantSchema(ma.Schema):
     sku = ma.fields.Function(lambda v: v.variant.sku)
     options = ma.fields.Function(lambda v: v.variant.options)
     weight_g = ma.fields.Function(lambda v: v.variant.weight_g)
-    price = ma.fields.Function(lambda v: _money(v.price))
+    price = ma.fields.Function(lambda v: money_json(v.price))
     stock_state = ma.fields.String()
 
 
@@ -327,7 +316,7 @@ class StoreProductSchema(ma.Schema):
     locale = ma.fields.String(metadata={"description": "the locale requested (served)"})
     text_locale = ma.fields.String(allow_none=True, metadata={"description": "the locale of the text shown"})
     fallback_used = ma.fields.Boolean()
-    price = ma.fields.Function(lambda v: _money(v.price))
+    price = ma.fields.Function(lambda v: money_json(v.price))
     stock_state = ma.fields.String()
 
 

@@ -1,14 +1,10 @@
 """Quote and cart as JSON-ready dicts (money formatted in the served locale)."""
 from __future__ import annotations
 
-from i18n.web import served_locale
+from i18n.web import money_json, served_locale
 
 from .labels import charge_label, incoterm_note, refusal_text
 from .services.quote import Quote
-
-
-def _money(value, locale):
-    return value.to_dict(locale) if value is not None else None
 
 
 def quote_view(quote: Quote) -> dict:
@@ -26,12 +22,12 @@ def quote_view(quote: Quote) -> dict:
     return {
         "currency": quote.currency,
         "country": quote.country,
-        "subtotal": _money(quote.subtotal, locale),
-        "shipping": _money(quote.shipping, locale),
-        "duties": _money(quote.duties, locale),
-        "taxes": _money(quote.taxes, locale),
-        "total": _money(quote.total, locale),
-        "due_on_delivery": _money(quote.due_on_delivery, locale),
+        "subtotal": money_json(quote.subtotal, locale),
+        "shipping": money_json(quote.shipping, locale),
+        "duties": money_json(quote.duties, locale),
+        "taxes": money_json(quote.taxes, locale),
+        "total": money_json(quote.total, locale),
+        "due_on_delivery": money_json(quote.due_on_delivery, locale),
         "incoterm": quote.incoterm,
         "incoterm_note": incoterm_note(quote.incoterm),
         "tax_scheme": quote.landed.scheme if quote.landed else None,
@@ -59,7 +55,7 @@ def cart_view(quote: Quote) -> dict:
         "lines": [{
             "id": ln.line_id, "variant_id": ln.variant_id, "product_id": ln.product_id, "sku": ln.sku,
             "name": ln.name, "options": ln.options, "quantity": ln.quantity,
-            "unit_price": _money(ln.unit_price, locale), "total": _money(ln.total, locale),
+            "unit_price": money_json(ln.unit_price, locale), "total": money_json(ln.total, locale),
             "purchasable": ln.purchasable, "reasons": ln.reasons,
         } for ln in quote.lines],
         "quote": quote_view(quote),

@@ -1,16 +1,9 @@
 import marshmallow as ma
-import pycountry
 
 from i18n import LOCALES
 from i18n.money import known_currencies
-from flask_babel import lazy_gettext as _l
 
-from shop.api import StrictSchema
-
-
-def _country(value):
-    if pycountry.countries.get(alpha_2=value) is None:
-        raise ma.ValidationError(_l("Unknown country code."))
+from shop.api import StrictSchema, validate_country
 
 
 class MarketSchema(ma.Schema):
@@ -52,7 +45,7 @@ class MarketListSchema(ma.Schema):
 
 
 class MarketUpdateSchema(StrictSchema):
-    countries = ma.fields.List(ma.fields.String(validate=_country), validate=ma.validate.Length(min=1))
+    countries = ma.fields.List(ma.fields.String(validate=validate_country), validate=ma.validate.Length(min=1))
     currency = ma.fields.String(validate=ma.validate.OneOf(sorted(known_currencies())))
     default_locale = ma.fields.String(validate=ma.validate.OneOf(LOCALES))
     locales = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(LOCALES)), validate=ma.validate.Length(min=1))

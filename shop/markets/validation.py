@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
-import pycountry
 from flask_babel import lazy_gettext as _l
 
 from i18n.money import known_currencies
+from shop.api import validate_country
 from shop.sellers.schemas import CATEGORIES
 
 
@@ -25,11 +25,6 @@ def _rate(value):
         raise ma.ValidationError(_l("Must be a decimal number written as a string, such as \"0.19\".")) from None
     if not isinstance(value, str) or not number.is_finite() or not 0 <= number <= 10:
         raise ma.ValidationError(_l("Must be a decimal number written as a string, such as \"0.19\"."))
-
-
-def _country(value):
-    if not isinstance(value, str) or pycountry.countries.get(alpha_2=value) is None:
-        raise ma.ValidationError(_l("Unknown country code."))
 
 
 class _Open(ma.Schema):
@@ -95,7 +90,7 @@ class SurchargeSchema(DatedSchema):
     amount_minor = _minor()
     currency = _currency()
     per = ma.fields.String(validate=ma.validate.OneOf(("item", "consignment")))
-    countries = ma.fields.List(ma.fields.Raw(validate=_country))
+    countries = ma.fields.List(ma.fields.Raw(validate=validate_country))
 
     @ma.validates_schema
     def _kind_fields(self, data, **kwargs):
@@ -109,7 +104,7 @@ class ImportRulesSchema(_Open):
     de_minimis = ma.fields.Nested(ThresholdSchema, allow_none=True)
     tax_name = ma.fields.String(allow_none=True)
     tax_rate = ma.fields.Raw(allow_none=True, validate=_rate)
-    tax_rates_by_country = ma.fields.Dict(keys=ma.fields.Raw(validate=_country), values=ma.fields.Raw(validate=_rate))
+    tax_rates_by_country = ma.fields.Dict(keys=ma.fields.Raw(validate=validate_country), values=ma.fields.Raw(validate=_rate))
     tax_rates_by_region = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(validate=_rate))
     collect_at_checkout = ma.fields.Nested(CollectAtCheckoutSchema, allow_none=True)
     ddp_available = ma.fields.Boolean()
