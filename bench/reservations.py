@@ -54,7 +54,8 @@ def main(n: int) -> None:
     from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.db import db, utcnow
-    from shop.demo import demo_seller, seed_markets, seed_sellers
+    from shop.markets.demo import seed_markets
+    from shop.sellers.demo import demo_seller, seed_sellers
 
     app = create_app()
     with app.app_context():

@@ -11,9 +11,10 @@ LOCALES: tuple[str, ...] = ("ko", "en", "ja", "zh-Hans", "zh-Hant", "vi", "de", 
 SOURCE_LOCALE = "ko"
 FALLBACK_LOCALE = "en"
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
-# Each package keeps its messages in its own gettext domain so the catalogs of
-# separate features never collide; Flask-Babel merges them at lookup.
-DOMAINS: tuple[str, ...] = ("messages", "catalog", "inventory", "checkout")
+# Each package keeps its messages in its own gettext domain so the catalogs of separate
+# features never collide; Flask-Babel merges them at lookup. ``messages`` is the shared one;
+# packages add theirs (``i18n.web.add_domain`` from their ``init_app``).
+BASE_DOMAIN = "messages"
 
 _REGION_ALIASES = {
     # Chinese arrives as a region far more often than as a script.

@@ -4,8 +4,8 @@
 ``python -m i18n.catalogs check``    list msgids that lack a translation (exit 1 if any)
 ``python -m i18n.catalogs compile``  write the .mo files Flask-Babel loads
 
-Each domain owns a set of source paths; a path belongs to the first domain whose
-prefix matches, ``messages`` takes the rest.
+A package declares its domain (``MESSAGE_DOMAIN = "catalog"`` in its ``__init__.py``); a
+source file belongs to the domain of the innermost package around it, ``messages`` takes the rest.
 """
 from __future__ import annotations
 
@@ -19,15 +19,28 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from . import DOMAINS, LOCALES, TRANSLATIONS_DIR, to_babel
+from . import LOCALES, TRANSLATIONS_DIR, to_babel
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("i18n", "shop", "fulfillment", "returns")
-DOMAIN_PATHS: dict[str, tuple[str, ...]] = {
-    "catalog": ("shop/catalog/",),
-    "inventory": ("fulfillment/inventory/", "fulfillment/warehouses/"),
-    "checkout": ("shop/checkout/", "shop/orders/", "shop/payments/", "fulfillment/shipping/"),
-}
+# A package names its gettext domain in its ``__init__.py`` (``MESSAGE_DOMAIN = "checkout"``) and
+# registers it from ``init_app`` (``i18n.web.add_domain``); read here without importing the package.
+_DECLARATION = re.compile(r'^MESSAGE_DOMAIN\s*=\s*["\']([a-z_]+)["\']', re.MULTILINE)
+
+
+def declared_domains(root: Path = ROOT) -> dict[str, str]:
+    """``{"shop/checkout/": "checkout", …}``: the package folders that declare a message domain."""
+    found = {}
+    for top in SOURCE_DIRS:
+        for init in sorted((root / top).rglob("__init__.py")):
+            match = _DECLARATION.search(init.read_text(encoding="utf-8"))
+            if match:
+                found[init.parent.relative_to(root).as_posix() + "/"] = match.group(1)
+    return found
+
+
+DOMAIN_PATHS = declared_domains()
+DOMAINS: tuple[str, ...] = ("messages", *sorted(set(DOMAIN_PATHS.values())))
 # Messages that read the same in every language (abbreviations); any other msgstr equal
 # to its msgid outside English is an untranslated copy, unless the msgid has no words
 # besides its placeholders ("%(name)s × %(quantity)s").
@@ -42,10 +55,12 @@ KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": 
 
 
 def domain_of(relpath: str) -> str:
-    for domain, prefixes in DOMAIN_PATHS.items():
-        if relpath.startswith(prefixes):
-            return domain
-    return "messages"
+    """The domain of the innermost package around ``relpath`` that declares one; else ``messages``."""
+    best = ""
+    for folder in DOMAIN_PATHS:
+        if relpath.startswith(folder) and len(folder) > len(best):
+            best = folder
+    return DOMAIN_PATHS[best] if best else "messages"
 
 
 def extract(domain: str) -> Catalog:

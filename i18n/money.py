@@ -8,6 +8,7 @@ from functools import lru_cache
 from babel.numbers import format_currency, get_currency_precision, list_currencies
 
 ROUNDING = ROUND_HALF_UP  # the one rounding mode for percentages, rates and conversions
+BASE_CURRENCY = "KRW"  # sellers price in KRW (SPEC §2); rates are major units of a currency per 1 KRW
 
 
 class CurrencyMismatch(ValueError):
@@ -37,6 +38,17 @@ def charge_unit(currency: str) -> int:
     overrides must be multiples of it (the Stripe adapter checks it again at its boundary).
     """
     return 10 ** currency_digits(currency) if currency in WHOLE_UNIT_CHARGES else 1
+
+
+def from_base(amount_krw: int, currency: str, rate: Decimal) -> Decimal:
+    """``amount_krw`` (KRW) in minor units of ``currency``, unrounded; ``rate`` = major units per 1 KRW.
+
+    The one KRW conversion: callers round the result by their own rule (market price
+    rounding, or the charge unit for shipping). KRW to KRW is the amount itself.
+    """
+    if currency == BASE_CURRENCY:
+        return Decimal(amount_krw)
+    return Decimal(amount_krw) * Decimal(rate) * (Decimal(10) ** currency_digits(currency))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import Babel, get_locale, refresh
 
-from . import DOMAINS, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
+from . import BASE_DOMAIN, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
 from . import validation_messages
 
 babel = Babel()
@@ -47,9 +47,23 @@ def _select_babel_locale() -> str:
     return negotiate_locale().replace("-", "_")
 
 
+_DOMAINS_KEY = "dari.message_domains"
+
+
+def add_domain(app: Flask, domain: str) -> None:
+    """A package's gettext domain (its ``MESSAGE_DOMAIN``), merged with the others; before ``init_app``."""
+    if "babel" in app.extensions:
+        raise RuntimeError(f"message domain {domain!r} added after Flask-Babel was set up")
+    domains = app.extensions.setdefault(_DOMAINS_KEY, [BASE_DOMAIN])
+    if domain not in domains:
+        domains.append(domain)
+
+
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join([str(TRANSLATIONS_DIR)] * len(DOMAINS)))
-    app.config.setdefault("BABEL_DOMAIN", ";".join(DOMAINS))
+    """Flask-Babel over every domain the packages added (``add_domain``), then the negotiation hooks."""
+    domains = app.extensions.setdefault(_DOMAINS_KEY, [BASE_DOMAIN])
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join([str(TRANSLATIONS_DIR)] * len(domains)))
+    app.config.setdefault("BABEL_DOMAIN", ";".join(domains))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK_LOCALE)
     babel.init_app(app, locale_selector=_select_babel_locale)
     validation_messages.install()

@@ -110,8 +110,15 @@ def paginate(session, query, page: int, per_page: int) -> dict:
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
-def init_app(app: Flask, blueprints: list[Blueprint]) -> Api:
+def init_app(app: Flask) -> Api:
+    """The app's Api; packages then add their blueprints with ``register_blueprints``."""
     api = Api(app)
+    app.extensions["dari.api"] = api
+    return api
+
+
+def register_blueprints(app: Flask, *blueprints: Blueprint) -> None:
+    """Add a package's blueprints to the API (routes and their OpenAPI documentation)."""
+    api = app.extensions["dari.api"]
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
-    return api

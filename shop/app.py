@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from importlib import import_module
+
 from flask import Flask, request
-from werkzeug.utils import import_string
 
 import i18n.web
 from i18n import normalize_locale
@@ -14,48 +15,25 @@ from . import api as api_module
 from . import errors
 from .config import load_config
 from .db import db, include_in_migrations, render_migration_item
+from .demo import demo_cli
+from .seams import check_seams
 
-# Blueprints of every package, by dotted path; later packages add theirs here.
-BLUEPRINTS = [
-    "shop.accounts.api:blp",
-    "shop.sellers.api:public",
-    "shop.sellers.api:seller",
-    "shop.sellers.api:admin",
-    "shop.markets.api:store",
-    "shop.markets.api:admin",
-    "shop.jobs.api:blp",
-    "shop.catalog.api:seller",
-    "shop.catalog.api:admin",
-    "shop.catalog.api:store",
-    "shop.checkout.api:blp",
-    "shop.orders.api:store",
-    "shop.orders.api:seller",
-    "shop.orders.api:admin",
-    "shop.payments.api:blp",
-    "fulfillment.warehouses.api:admin",
-    "fulfillment.warehouses.api:seller",
-    "fulfillment.inventory.api:seller",
-    "fulfillment.inventory.api:admin",
-]
-# Every module with models, so that the metadata (and Alembic) sees all tables.
-MODELS = [
-    "shop.accounts.models",
-    "shop.sellers.models",
-    "shop.markets.models",
-    "shop.jobs.models",
-    "shop.catalog.models",
-    "shop.checkout.models",
-    "shop.orders.models",
-    "shop.payments.models",
-    "fulfillment.warehouses.models",
-    "fulfillment.inventory.models",
-]
-# Packages with an ``init_app(app)`` (periodic jobs, service wiring).
-EXTENSIONS: list[str] = [
-    "shop.catalog:init_app",
-    "fulfillment.shipping:init_app",
-    "shop.orders:init_app",
-    "fulfillment.inventory:init_app",
+# Every package, in layer order (i18n <- shop <- fulfillment <- returns). Each one's ``init_app``
+# registers what it brings: models, blueprints, CLI commands, periodic jobs, demo seeders, its
+# message domain, the seams it provides or needs, and its order-event subscribers.
+PACKAGES = [
+    "shop.accounts",
+    "shop.sellers",
+    "shop.markets",
+    "shop.jobs",
+    "shop.catalog",
+    "shop.orders",
+    "shop.payments",
+    "shop.checkout",
+    "fulfillment.warehouses",
+    "fulfillment.inventory",
+    "fulfillment.shipping",
+    "returns",
 ]
 
 
@@ -74,31 +52,25 @@ def create_app(config: dict | None = None) -> Flask:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
-    for path in MODELS:
-        import_string(path)
     db.init_app(app)
     from flask_migrate import Migrate
 
     Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
             render_as_batch=True, compare_type=True, render_item=render_migration_item,
             include_object=include_in_migrations)
-    i18n.web.init_app(app)
     errors.init_app(app)
-    api_module.init_app(app, [import_string(path) for path in BLUEPRINTS])
+    api_module.init_app(app)
+    for name in PACKAGES:
+        import_module(name).init_app(app)
+    i18n.web.init_app(app)  # after the packages: it merges the message domains they added
+    check_seams(app)
 
-    from .health import bp as health_bp
-    from .jobs.outbox import install_session_hooks
-    from .jobs.schedule import register_periodic
     from .docs import init_app as init_docs_assets
+    from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
     init_docs_assets(app)
-    install_session_hooks()
-    register_periodic(app, "relay_outbox", "shop.jobs.tasks.relay_outbox", 30)
-    for path in EXTENSIONS:
-        import_string(path)(app)
-
-    _register_cli(app)
+    app.cli.add_command(demo_cli)
     _register_request_hooks(app)
     return app
 
@@ -174,16 +146,3 @@ def _register_request_hooks(app: Flask) -> None:
     @app.teardown_appcontext
     def _cleanup(exc):
         db.session.remove()
-
-
-def _register_cli(app: Flask) -> None:
-    from .accounts.cli import users_cli
-    from .demo import demo_cli
-    from .jobs.cli import scheduler_command, worker_command
-    from .markets.cli import markets_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(markets_cli)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(scheduler_command)

@@ -1,81 +1,9 @@
-"""Who is asking: bearer-token resolution and role checks for handlers."""
-from __future__ import annotations
+"""Who is asking, for every package's handlers: bearer tokens and roles (``shop.accounts.auth``) and
+seller membership (``shop.sellers.access``). ``accounts`` and ``sellers`` import those modules
+directly; this one sits above both.
+"""
+from shop.accounts.auth import BEARER, current_token, current_user, require_role, require_user, roles_required
+from shop.sellers.access import READ_METHODS, require_seller
 
-import functools
-
-from flask import current_app, request
-
-from shop.accounts.errors import InvalidToken
-from shop.accounts.models import User
-from shop.accounts.services import resolve_token
-from shop.db import db
-from shop.errors import Forbidden
-from shop.sellers.errors import SellerSuspended
-
-BEARER = [{"bearerAuth": []}]
-
-
-def _bearer() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
-
-
-def current_token():
-    """The request's live token (cached on the request), None when anonymous."""
-    cache = request.environ
-    if "dari.token" not in cache:
-        plain = _bearer()
-        cache["dari.token"] = (resolve_token(db.session, plain, secret_key=current_app.config["SECRET_KEY"])
-                               if plain else None)
-    return cache["dari.token"]
-
-
-def current_user() -> User | None:
-    """The signed-in user, or None for an anonymous request; a bad token is a 401."""
-    token = current_token()
-    return token.user if token else None
-
-
-def require_user() -> User:
-    user = current_user()
-    if user is None:
-        raise InvalidToken()
-    return user
-
-
-def require_role(*roles: str) -> User:
-    user = require_user()
-    if user.role not in roles:
-        raise Forbidden()
-    return user
-
-
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def require_seller() -> User:
-    """A member of a pending or approved seller (pending sellers prepare their catalogue).
-
-    A suspended seller may still read (its orders, stock, products) but not change anything.
-    """
-    user = require_role("seller")
-    if not user.seller_id or user.seller is None:
-        raise Forbidden()
-    if user.seller.status == "suspended" and request.method not in READ_METHODS:
-        raise SellerSuspended()
-    return user
-
-
-def roles_required(*roles: str):
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            require_role(*roles)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
+__all__ = ["BEARER", "READ_METHODS", "current_token", "current_user", "require_role", "require_seller",
+           "require_user", "roles_required"]

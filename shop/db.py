@@ -64,6 +64,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def in_check(column: str, values) -> str:
+    """CHECK constraint text ``column IN ('a', 'b')`` (quotes doubled inside a value, as SQL wants)."""
+    return f"{column} IN (" + ", ".join("'" + str(v).replace("'", "''") + "'" for v in values) + ")"
+
+
 def id_column(prefix: str) -> Mapped[str]:
     return mapped_column(String(32), primary_key=True, default=lambda: new_id(prefix))
 
@@ -114,3 +119,29 @@ ENGINE_SPECIFIC_INDEXES = frozenset({"ix_product_translations_search_trgm"})
 
 def include_in_migrations(obj, name, type_, reflected, compare_to):
     return not (type_ == "index" and name in ENGINE_SPECIFIC_INDEXES)
+
+
+class UnitOfWork:
+    """The transactions of one use case that must commit in stages (Cosmic Python's unit of work).
+
+    A service that calls out between its steps (checkout: reserve and commit, call Stripe,
+    record the intent) takes one and calls ``commit()`` at each stage boundary, so nothing
+    is locked or open while it waits on the outside world. Leaving the ``with`` block on an
+    exception rolls back the stage in progress; committed stages stay.
+    """
+
+    def __init__(self, session):
+        self.session = session
+
+    def __enter__(self) -> "UnitOfWork":
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is not None:
+            self.session.rollback()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

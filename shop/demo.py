@@ -1,106 +1,63 @@
 """``flask demo seed``: demo data to browse and buy in every market.
 
-Each package contributes a seeder (a function taking the session); they run in
-the order of ``SEEDERS`` and must be idempotent, so seeding twice changes nothing.
+Each package registers its seeder from ``init_app`` (``register_seeder``): a function
+taking the session, idempotent, so seeding twice changes nothing. They run in the order
+they were registered (the order of ``shop.app.PACKAGES``), except that a seeder runs
+after the ones it names in ``after`` (demo carts need stock, which a later package seeds).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import click
+from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
-from werkzeug.utils import import_string
 
 from shop.db import db
 
-SEEDERS = [
-    "shop.demo:seed_markets",
-    "shop.demo:seed_accounts",
-    "shop.demo:seed_sellers",
-    "shop.catalog.demo:seed_catalog",
-    "fulfillment.inventory.demo:seed_inventory",
-    "shop.checkout.demo:seed_carts",
-]
-DEMO_PASSWORD = "dari-demo-password"
-STAFF = [("admin@dari.local", "admin"), ("ops@dari.local", "ops")]
-CUSTOMERS = [("buyer.us@example.com", "en"), ("buyer.jp@example.com", "ja"), ("buyer.de@example.com", "de")]
-# Demo sellers: valid business numbers (check digit per the reference facts).
-SELLERS = [
-    {"key": "hanbit", "legal_name": "주식회사 한빛코스메틱", "business_number": "1234567891",
-     "display_names": {"ko": "한빛 코스메틱", "en": "Hanbit Cosmetics", "ja": "ハンビット・コスメティック",
-                       "zh-Hans": "韩光化妆品", "zh-Hant": "韓光化妝品", "vi": "Hanbit Cosmetics",
-                       "de": "Hanbit Cosmetics", "fr": "Hanbit Cosmetics"}, "categories": ["cosmetics"]},
-    {"key": "jeju", "legal_name": "제주녹차농원 주식회사", "business_number": "2208100016",
-     "display_names": {"ko": "제주 녹차 농원", "en": "Jeju Green Tea Farm", "ja": "済州緑茶農園",
-                       "zh-Hans": "济州绿茶农园", "zh-Hant": "濟州綠茶農園", "vi": "Nông trại trà xanh Jeju",
-                       "de": "Jeju Grüntee-Farm", "fr": "Ferme de thé vert de Jeju"}, "categories": ["food"]},
-    {"key": "seoulthread", "legal_name": "서울스레드 주식회사", "business_number": "1058100018",
-     "display_names": {"ko": "서울 스레드", "en": "Seoul Thread", "ja": "ソウル・スレッド",
-                       "zh-Hans": "首尔织线", "zh-Hant": "首爾織線", "vi": "Seoul Thread",
-                       "de": "Seoul Thread", "fr": "Seoul Thread"}, "categories": ["fashion"]},
-    {"key": "pangyo", "legal_name": "판교일렉트로닉스 주식회사", "business_number": "1248100019",
-     "display_names": {"ko": "판교 일렉트로닉스", "en": "Pangyo Electronics", "ja": "パンギョ・エレクトロニクス",
-                       "zh-Hans": "板桥电子", "zh-Hant": "板橋電子", "vi": "Pangyo Electronics",
-                       "de": "Pangyo Electronics", "fr": "Pangyo Electronics"}, "categories": ["electronics"]},
-    {"key": "icheon", "legal_name": "이천도예공방", "business_number": "1263900016",
-     "display_names": {"ko": "이천 도예 공방", "en": "Icheon Ceramics Studio", "ja": "利川陶芸工房",
-                       "zh-Hans": "利川陶艺工坊", "zh-Hant": "利川陶藝工坊", "vi": "Xưởng gốm Icheon",
-                       "de": "Keramikatelier Icheon", "fr": "Atelier de céramique d'Icheon"},
-     "categories": ["household"]},
-]
-
+_KEY = "dari.seeders"
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
-def seed_markets(session) -> None:
-    from shop.markets.services import sync_markets
-
-    sync_markets(session)
-
-
-def _ensure_user(session, email, role, **extra):
-    from shop.accounts.models import User
-    from shop.accounts.services import create_user
-
-    user = session.scalar(select(User).where(User.email == email))
-    return user or create_user(session, email, DEMO_PASSWORD, role=role, **extra)
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    seed: Callable
+    after: tuple[str, ...] = ()
+    note: str | None = None  # printed by ``demo seed`` (e.g. how to sign in)
 
 
-def seed_accounts(session) -> None:
-    for email, role in STAFF:
-        _ensure_user(session, email, role)
-    for email, locale in CUSTOMERS:
-        _ensure_user(session, email, "customer", locale=locale)
+def register_seeder(app: Flask, name: str, seed: Callable, *, after: tuple[str, ...] = (),
+                    note: str | None = None) -> None:
+    app.extensions.setdefault(_KEY, {})[name] = Seeder(name, seed, tuple(after), note)
 
 
-def seed_sellers(session) -> None:
-    from shop.sellers.models import Seller
-    from shop.sellers.services import apply_seller, change_status
+def seeders(app: Flask) -> list[Seeder]:
+    """The registered seeders in running order (registration order; ``after`` first)."""
+    registered: dict[str, Seeder] = app.extensions.get(_KEY, {})
+    ordered: list[Seeder] = []
+    done: set[str] = set()
 
-    for spec in SELLERS:
-        seller = session.scalar(select(Seller).where(Seller.business_number == spec["business_number"]))
-        if seller is None:
-            seller, _ = apply_seller(
-                session, legal_name=spec["legal_name"], business_number=spec["business_number"],
-                contact_email=f"hello@{spec['key']}.example.kr", owner_email=f"owner@{spec['key']}.example.kr",
-                owner_password=DEMO_PASSWORD, display_names=spec["display_names"], categories=spec["categories"],
-            )
-            seller.return_address = {"name": spec["legal_name"], "line1": "1 Demo-ro", "city": "Seoul",
-                                     "postal_code": "04524", "country": "KR"}
-        if seller.status != "approved":
-            change_status(session, seller.id, "approve")
+    def visit(seeder: Seeder, path: tuple[str, ...] = ()) -> None:
+        if seeder.name in done:
+            return
+        if seeder.name in path:
+            raise RuntimeError(f"demo seeders wait on each other: {' -> '.join(path + (seeder.name,))}")
+        for name in seeder.after:
+            if name in registered:
+                visit(registered[name], path + (seeder.name,))
+        done.add(seeder.name)
+        ordered.append(seeder)
 
-
-def demo_seller(session, key: str):
-    """The demo seller with this key (``hanbit``, ``jeju`` …); for later seeders."""
-    from shop.sellers.models import Seller
-
-    number = next(spec["business_number"] for spec in SELLERS if spec["key"] == key)
-    return session.scalar(select(Seller).where(Seller.business_number == number))
+    for seeder in registered.values():
+        visit(seeder)
+    return ordered
 
 
-def run_seeders(session) -> None:
-    for path in SEEDERS:
-        import_string(path)(session)
+def run_seeders(session, app: Flask | None = None) -> None:
+    for seeder in seeders(app or current_app):
+        seeder.seed(session)
         session.flush()
 
 
@@ -109,6 +66,7 @@ def seed_command() -> None:
     """Create demo sellers, catalogue, stock, markets and rates (idempotent)."""
     run_seeders(db.session)
     db.session.commit()
-    click.echo(f"demo data ready; staff and customers sign in with password {DEMO_PASSWORD!r}")
-    for email, role in STAFF:
-        click.echo(f"  {role}: {email}")
+    click.echo("demo data ready")
+    for seeder in seeders(current_app):
+        if seeder.note:
+            click.echo(seeder.note)

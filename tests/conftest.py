@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from i18n.catalogs import compile_all
 from shop.accounts.services import create_user, issue_token
 from shop.db import db
+from tests.factories import business_number
 
 PASSWORD = "correct horse battery"
 KEEP_TABLES = {"markets", "alembic_version"}
@@ -156,14 +157,9 @@ class Factory:
 
     def seller(self, status: str = "approved", **extra):
         """An approved seller and its owner; returns ``(seller, owner)``."""
-        from shop.sellers.brn import is_valid
         from shop.sellers.services import apply_seller, change_status
 
-        while True:
-            base = f"{int.from_bytes(os.urandom(4), 'big') % 10**9:09d}"
-            number = next((base + str(d) for d in range(10) if is_valid(base + str(d))), None)
-            if number:
-                break
+        number = business_number()
         n = self._next()
         seller, owner = apply_seller(
             self.session, legal_name=extra.pop("legal_name", f"테스트 상사 {n}"), business_number=number,

@@ -3,14 +3,29 @@ from __future__ import annotations
 
 from flask import Flask
 
+MESSAGE_DOMAIN = "inventory"
+
 
 def init_app(app: Flask) -> None:
-    """Wire the stock provider and the inventory gateway; register the expiry job."""
+    """Provide the store's stock seams (``STOCK``, ``INVENTORY``); endpoints, expiry job, demo stock."""
+    from fulfillment.warehouses.services import register_in_use_check
+    from i18n.web import add_domain
+    from shop.api import register_blueprints
+    from shop.catalog.stock import STOCK
+    from shop.demo import register_seeder
     from shop.jobs.schedule import register_periodic
+    from shop.orders.inventory import INVENTORY
 
+    from . import api, demo, models  # noqa: F401 - models: the tables in the metadata
+    from .services.queries import warehouse_holds_stock
     from .stock import InventoryGateway, StockProvider
 
-    app.extensions["dari.stock"] = StockProvider()
-    app.extensions["dari.inventory"] = InventoryGateway()
+    add_domain(app, MESSAGE_DOMAIN)
+    STOCK.provide(app, StockProvider())
+    INVENTORY.provide(app, InventoryGateway())
+    register_blueprints(app, api.seller, api.admin)
     register_periodic(app, "release_expired_reservations",
                       "fulfillment.inventory.tasks.release_expired_reservations", 60)
+    register_seeder(app, "inventory", demo.seed_inventory, after=("catalog",))
+    # A warehouse that ever held stock or has an inbound shipment cannot be deleted.
+    register_in_use_check(app, warehouse_holds_stock)

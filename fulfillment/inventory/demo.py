@@ -75,7 +75,7 @@ def _plan(session, sellers) -> dict[tuple[str, str], list[dict]]:
 
 def seed_inventory(session) -> None:
     """Idempotent: warehouses are keyed by code, demo inbound shipments by their seller reference."""
-    from shop.demo import SELLERS, demo_seller
+    from shop.sellers.demo import SELLERS, demo_seller
 
     warehouses = {w.code: w for w in session.scalars(select(Warehouse))}
     for spec in WAREHOUSES:

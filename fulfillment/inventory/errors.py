@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, InvalidInput, NotFound
+from shop.errors import Conflict, InvalidInput, NotFound
+from shop.orders.inventory import StockShortage
 
 
-class OutOfStock(DomainError):
+class OutOfStock(StockShortage):
     """Not every requested line can be covered by available stock in the market.
 
-    ``variant_ids`` lists the short variants; the problem document carries
-    ``lines``: ``[{"variant_id", "requested", "available"}]``. Nothing was reserved.
+    The store's ``StockShortage``: ``variant_ids`` lists the short variants; the problem
+    document carries ``lines``: ``[{"variant_id", "requested", "available"}]``. Nothing was reserved.
     """
 
     code = "out_of_stock"
@@ -19,12 +20,8 @@ class OutOfStock(DomainError):
     detail = _l("Some items are not available in the requested quantity in %(market)s.")
 
     def __init__(self, variant_ids: list[str], *, market: str, lines: list[dict] | None = None):
-        super().__init__(market=market)
+        super().__init__(lines if lines is not None else [{"variant_id": v} for v in variant_ids], market=market)
         self.variant_ids = list(variant_ids)
-        self.lines = lines if lines is not None else [{"variant_id": v} for v in self.variant_ids]
-
-    def extra(self) -> dict:
-        return {"lines": self.lines}
 
 
 class InsufficientStock(Conflict):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, utcnow
+from shop.db import Timestamped, db, id_column, in_check, utcnow
 
 # What each kind of movement does to (on_hand, reserved, allocated), per unit.
 # ``adjustment`` is signed: its quantity carries the direction.
@@ -25,10 +25,6 @@ MOVEMENT_KINDS = tuple(MOVEMENT_EFFECTS)
 RESERVATION_STATUSES = ("active", "allocated", "shipped", "released", "expired")
 LINE_STATES = ("active", "allocated", "shipped", "released")
 INBOUND_STATUSES = ("announced", "received", "canceled")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class StockLevel(Timestamped, db.Model):
@@ -88,7 +84,7 @@ class StockMovement(db.Model):
 
     __table_args__ = (
         UniqueConstraint("level_id", "sequence", name="uq_stock_movements_level_sequence"),
-        CheckConstraint(_in("kind", MOVEMENT_KINDS), name="kind"),
+        CheckConstraint(in_check("kind", MOVEMENT_KINDS), name="kind"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         Index("ix_stock_movements_reference", "reference_type", "reference"),
     )
@@ -123,7 +119,7 @@ class Reservation(Timestamped, db.Model):
         back_populates="reservation", order_by="ReservationLine.level_id", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint(_in("status", RESERVATION_STATUSES), name="status"),
+        CheckConstraint(in_check("status", RESERVATION_STATUSES), name="status"),
         Index("ix_stock_reservations_reference", "reference"),
         # One open reservation per reference (closed ones stay as history).
         Index("uq_stock_reservations_open_reference", "reference", unique=True,
@@ -150,7 +146,7 @@ class ReservationLine(db.Model):
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint(_in("state", LINE_STATES), name="state"),
+        CheckConstraint(in_check("state", LINE_STATES), name="state"),
     )
 
 
@@ -175,7 +171,7 @@ class InboundShipment(Timestamped, db.Model):
     lines: Mapped[list["InboundLine"]] = relationship(
         back_populates="shipment", order_by="InboundLine.position", cascade="all, delete-orphan")
 
-    __table_args__ = (CheckConstraint(_in("status", INBOUND_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(in_check("status", INBOUND_STATUSES), name="status"),)
 
     @property
     def has_discrepancy(self) -> bool:

@@ -35,9 +35,9 @@ from pathlib import Path
 
 from i18n.money import ROUNDING, Money, charge_unit  # charge_unit: re-exported for callers here
 
+from shop.checkout.shipping import NOW, ON_DELIVERY, Charge, LandedCost  # the store's types (re-exported)
+
 DATA_FILE = Path(__file__).parent / "data" / "duty_rates.json"
-NOW = "now"
-ON_DELIVERY = "on_delivery"
 
 
 def round_minor(value: Decimal, currency: str) -> int:
@@ -72,49 +72,6 @@ class Goods:
     value: Money
     quantity: int
     hs_code: str | None = None
-
-
-@dataclass(frozen=True)
-class Charge:
-    kind: str  # "duty" | "tax"
-    code: str  # "duty_ad_valorem", "duty_flat_item_category", a surcharge code, "tax"
-    amount: Money
-    collected: str  # NOW | ON_DELIVERY
-    rate: str | None = None
-    base: Money | None = None
-    params: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LandedCost:
-    incoterm: str  # "DDP" | "DAP"
-    scheme: str | None  # checkout tax scheme (IOSS, …) when it applied
-    currency: str
-    charges: tuple[Charge, ...]
-    exemptions: tuple[str, ...]  # what de minimis exempted: "duty", "tax"
-
-    def _sum(self, kind: str | None = None, collected: str | None = None) -> Money:
-        total = Money.zero(self.currency)
-        for charge in self.charges:
-            if (kind is None or charge.kind == kind) and (collected is None or charge.collected == collected):
-                total = total + charge.amount
-        return total
-
-    @property
-    def duties(self) -> Money:
-        return self._sum("duty")
-
-    @property
-    def taxes(self) -> Money:
-        return self._sum("tax")
-
-    @property
-    def due_now(self) -> Money:
-        return self._sum(collected=NOW)
-
-    @property
-    def due_on_delivery(self) -> Money:
-        return self._sum(collected=ON_DELIVERY)
 
 
 def _in_force(entry: dict, today: date) -> bool:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from i18n.money import BASE_CURRENCY
+
 DATA_FILE = Path(__file__).parent / "data" / "carriers.json"
 
 
@@ -102,8 +104,8 @@ class RateQuote:
 def load_table() -> dict:
     with DATA_FILE.open(encoding="utf-8") as fh:
         data = json.load(fh)
-    if data.get("currency") != "KRW":
-        raise ValueError("carrier tables must be in KRW")
+    if data.get("currency") != BASE_CURRENCY:
+        raise ValueError(f"carrier tables must be in {BASE_CURRENCY}")
     for service in data["services"]:
         service["rates"] = sorted(service["rates"], key=lambda r: (r["zone"], r["up_to_g"]))
     return data

@@ -1,39 +1,22 @@
-"""The shipping interface the store reaches as ``current_app.extensions["dari.shipping"]``.
+"""The store's ``ShippingQuoter`` (``shop.checkout.shipping``), registered as ``SHIPPING``.
 
 The store (``shop``) must not import ``fulfillment``; it passes plain values (dicts,
-ints, Decimals) and gets dataclasses back.
+ints, Decimals) and gets the contract's dataclasses back.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from i18n.money import Money, currency_digits
+from i18n.money import Money, from_base
+from shop.checkout.shipping import LandedCost, ShippingOption
 
 from . import duties, rates
 
 
-@dataclass(frozen=True)
-class ShippingOption:
-    service: str
-    carrier: str
-    name: str
-    zone: int
-    amount: Money  # in the market currency
-    amount_krw: int
-    chargeable_weight_g: int
-    volumetric_weight_g: int
-    transit_days: tuple[int, int] | None
-
-
 def convert_krw(amount_krw: int, currency: str, fx_rate: Decimal) -> Money:
-    """KRW → ``currency`` at ``fx_rate`` (major units of currency per 1 KRW), to the charge unit."""
-    if currency == "KRW":
-        return Money(amount_krw, "KRW")
-    major = Decimal(amount_krw) * Decimal(fx_rate)
-    minor = major * (Decimal(10) ** currency_digits(currency))
-    return duties.money(minor, currency)
+    """KRW → ``currency`` at ``fx_rate`` (``i18n.money.from_base``), rounded half-up to the charge unit."""
+    return duties.money(from_base(amount_krw, currency, fx_rate), currency)
 
 
 def _item(data: dict) -> rates.Item:
@@ -68,7 +51,7 @@ class ShippingService:
                 if (reason := rates.refusal(s, country.upper(), parcel))}
 
     def landed_cost(self, *, market: str, currency: str, rules: dict, country: str, subdivision: str | None,
-                    goods: list[dict], shipping: Money, today: date) -> duties.LandedCost:
+                    goods: list[dict], shipping: Money, today: date) -> LandedCost:
         """Duties and taxes; ``goods`` are dicts ``{"value_minor", "quantity", "hs_code"}``."""
         lines = [duties.Goods(value=Money(int(g["value_minor"]), currency), quantity=int(g["quantity"]),
                               hs_code=g.get("hs_code")) for g in goods]

@@ -1,8 +1,11 @@
 """Warehouse rules: which kinds exist where, which markets each one serves."""
 from __future__ import annotations
 
+from typing import Callable
+
+from flask import Flask, current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from shop.markets.models import Market
@@ -12,6 +15,23 @@ from .errors import InvalidWarehouse, UnknownWarehouse, WarehouseCodeTaken, Ware
 from .models import HOME_COUNTRY, Warehouse
 
 EDITABLE = ("code", "name", "address", "active")
+# ``app.extensions`` key: checks ``(session, warehouse_id) -> bool`` that say a warehouse is in use.
+# Packages above this one (inventory: stock levels, inbound shipments) register theirs in ``init_app``.
+IN_USE_CHECKS = "dari.warehouse_in_use"
+InUseCheck = Callable[[Session, str], bool]
+
+
+def register_in_use_check(app: Flask, check: InUseCheck) -> None:
+    """Have ``delete_warehouse`` refuse a warehouse for which ``check(session, warehouse_id)`` is true."""
+    checks = app.extensions.setdefault(IN_USE_CHECKS, [])
+    if check not in checks:
+        checks.append(check)
+
+
+def warehouse_in_use(session: Session, warehouse_id: str) -> bool:
+    """True when a registered check (of the current app) says the warehouse is in use."""
+    checks = current_app.extensions.get(IN_USE_CHECKS, ()) if has_app_context() else ()
+    return any(check(session, warehouse_id) for check in checks)
 
 
 def serves_market(market_code: str) -> ColumnElement[bool]:
@@ -93,12 +113,12 @@ def update_warehouse(session: Session, warehouse_id: str, changes: dict) -> Ware
 
 
 def delete_warehouse(session: Session, warehouse_id: str) -> None:
-    """Delete a warehouse that never held stock; raises ``WarehouseInUse`` otherwise."""
-    from fulfillment.inventory.models import InboundShipment, StockLevel
+    """Delete a warehouse that is not in use (``warehouse_in_use``); raises ``WarehouseInUse`` otherwise.
 
+    Inventory registers the check that a warehouse never held stock nor had an inbound shipment.
+    """
     warehouse = get_warehouse(session, warehouse_id)
-    used = session.scalar(select(exists().where(StockLevel.warehouse_id == warehouse.id)))
-    if used or session.scalar(select(exists().where(InboundShipment.warehouse_id == warehouse.id))):
+    if warehouse_in_use(session, warehouse.id):
         raise WarehouseInUse()
     session.delete(warehouse)
     session.flush()

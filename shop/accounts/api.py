@@ -3,7 +3,7 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from shop.auth import BEARER, current_token, require_user
+from .auth import BEARER, current_token, require_user
 from shop.db import db
 
 from . import services

@@ -1,12 +1,24 @@
 """Catalog: products, variants, translations, certificates, market prices, collections, storefront."""
 from __future__ import annotations
 
+MESSAGE_DOMAIN = "catalog"
 RATES_REFRESH_SECONDS = 6 * 3600
 
 
 def init_app(app) -> None:
-    """Register the periodic exchange-rate refresh (``RATES_REFRESH_SECONDS`` overrides the interval)."""
+    """Catalog endpoints, the demo catalogue, and the periodic exchange-rate refresh.
+
+    ``RATES_REFRESH_SECONDS`` overrides the refresh interval.
+    """
+    from i18n.web import add_domain
+    from shop.api import register_blueprints
+    from shop.demo import register_seeder
     from shop.jobs.schedule import register_periodic
 
+    from . import api, demo, models  # noqa: F401 - models: the tables in the metadata
+
+    add_domain(app, MESSAGE_DOMAIN)
+    register_blueprints(app, api.seller, api.admin, api.store)
+    register_seeder(app, "catalog", demo.seed_catalog, after=("sellers", "markets"))
     interval = int(app.config.get("RATES_REFRESH_SECONDS") or RATES_REFRESH_SECONDS)
     register_periodic(app, "refresh_exchange_rates", "shop.catalog.tasks.refresh_exchange_rates", interval)

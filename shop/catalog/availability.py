@@ -25,6 +25,7 @@ from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from i18n import FALLBACK_LOCALE, to_babel
+from i18n.money import BASE_CURRENCY
 
 from . import stock
 from .models import Certificate, VariantMarketPrice
@@ -178,7 +179,7 @@ def product_availability(session, product, markets=None, *, today: date | None =
                 reasons.append(Reason("missing_certificate", market.code,
                                       {"category": product.category, "certificate": entry["type"]}))
         priced = [v for v in variants
-                  if market.currency in rates or market.currency == "KRW"
+                  if market.currency in rates or market.currency == BASE_CURRENCY
                   or (v.id in overrides.get(market.code, {})
                       and overrides[market.code][v.id].currency == market.currency)]
         if variants and not priced:

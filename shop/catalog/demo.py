@@ -54,7 +54,7 @@ def _certificate(session, seller_id, cert_type, market, product_id=None):
 
 def seed_catalog(session) -> None:
     """Idempotent: products are keyed by slug, certificates and collections by their natural keys."""
-    from shop.demo import demo_seller
+    from shop.sellers.demo import demo_seller
 
     data = json.loads(DATA.read_text(encoding="utf-8"))
     refresh_rates(session)

@@ -7,6 +7,7 @@ from sqlalchemy import (JSON, BigInteger, CheckConstraint, Date, ForeignKey, Ind
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from i18n.money import BASE_CURRENCY
 from shop.db import Timestamped, db, id_column, utcnow
 
 PRODUCT_STATUSES = ("draft", "active", "archived")
@@ -153,7 +154,7 @@ class ExchangeRate(db.Model):
     __tablename__ = "exchange_rates"
 
     id: Mapped[str] = id_column("fxr")
-    base: Mapped[str] = mapped_column(String(3), default="KRW")
+    base: Mapped[str] = mapped_column(String(3), default=BASE_CURRENCY)
     currency: Mapped[str] = mapped_column(String(3))
     rate: Mapped[str] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(500))

@@ -18,18 +18,17 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from i18n.money import Money, currency_digits
+from i18n.money import BASE_CURRENCY, Money, from_base
 
 from .errors import PriceUnavailable
 from .models import VariantMarketPrice
 
-BASE_CURRENCY = "KRW"
 _DIRECTIONS = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
 
 
 def convert_krw(price_krw: int, rate: Decimal, currency: str) -> Decimal:
-    """``price_krw`` in minor units of ``currency`` (unrounded); ``rate`` = major units per 1 KRW."""
-    return Decimal(price_krw) * Decimal(rate) * (Decimal(10) ** currency_digits(currency))
+    """``price_krw`` in minor units of ``currency`` (unrounded): ``i18n.money.from_base``."""
+    return from_base(price_krw, currency, rate)
 
 
 def round_minor(amount_minor: Decimal, rule: dict | None) -> int:
@@ -62,7 +61,7 @@ def price_in_market(price_krw: int, market, rate: Decimal | None, override: Vari
         return Money(int(price_krw), BASE_CURRENCY)
     if rate is None:
         raise PriceUnavailable(currency=market.currency)
-    return Money(round_minor(convert_krw(price_krw, rate, market.currency), market.price_rounding), market.currency)
+    return Money(round_minor(from_base(price_krw, market.currency, rate), market.price_rounding), market.currency)
 
 
 _UNREAD = object()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from flask import current_app, has_app_context
+from flask import has_app_context
+
+from shop.seams import Seam
 
 IN_STOCK, LOW, OUT = "in_stock", "low", "out"
 EXTENSION_KEY = "dari.stock"
@@ -27,10 +29,13 @@ class StockProvider(Protocol):
         """``low_stock_threshold`` for many variants in one query (every id present in the answer)."""
 
 
+STOCK: Seam[StockProvider] = Seam(EXTENSION_KEY, StockProvider, "tells the catalog how much stock each variant has")
+
+
 def get_stock_provider() -> StockProvider | None:
     if not has_app_context():
         return None
-    return current_app.extensions.get(EXTENSION_KEY)
+    return STOCK.find()
 
 
 def stock_levels(session, variant_ids: list[str], market_code: str) -> dict[str, int] | None:
@@ -79,6 +84,13 @@ def stock_states(session, variants, market_code: str) -> dict[str, str]:
     return {v.id: variant_stock_state(v, levels, thresholds) for v in variants}
 
 
+def stock_state(available: int, threshold: int) -> str:
+    """The one stock rule: ``out`` (nothing available), ``low`` (at or under the threshold), else ``in_stock``."""
+    if available <= 0:
+        return OUT
+    return LOW if available <= threshold else IN_STOCK
+
+
 def variant_stock_state(variant, levels: dict[str, int] | None,
                         thresholds: dict[str, int] | None = None) -> str:
     """``in_stock`` / ``low`` / ``out`` for one variant; unknown stock counts as in stock.
@@ -89,14 +101,14 @@ def variant_stock_state(variant, levels: dict[str, int] | None,
     if levels is None:
         return IN_STOCK
     available = levels.get(variant.id, 0)
-    if available <= 0:
-        return OUT
-    if thresholds is not None and variant.id in thresholds:
+    if available <= 0:  # out whatever the threshold: don't ask the provider for it
+        threshold = 0
+    elif thresholds is not None and variant.id in thresholds:
         threshold = thresholds[variant.id]
     else:
         provider = get_stock_provider()
         threshold = provider.low_stock_threshold(variant) if provider is not None else 0
-    return LOW if available <= threshold else IN_STOCK
+    return stock_state(available, threshold)
 
 
 def best_stock_state(states) -> str:

@@ -5,20 +5,16 @@ import re
 
 from flask import current_app, request
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from shop.auth import BEARER, current_user
-from shop.db import db
+from shop.db import UnitOfWork, db
 from shop.orders.services import access_token
 from shop.orders.views import order_view
-from shop.orders.schemas import CheckoutResultSchema
 from shop.payments import services as payments
-from shop.payments.errors import PaymentProviderUnavailable
-from shop.payments.stripe import GatewayError
 
 from .errors import IdempotencyKeyRequired
-from .schemas import (CartCreateSchema, CartSchema, CartUpdateSchema, LineAddSchema, LineUpdateSchema,
-                      QuoteSchema, ShippingAddressSchema, ShippingChoiceSchema)
+from .schemas import (CartCreateSchema, CartSchema, CartUpdateSchema, CheckoutResultSchema, LineAddSchema,
+                      LineUpdateSchema, QuoteSchema, ShippingAddressSchema, ShippingChoiceSchema)
 from .services import carts, checkout
 from .services.quote import build_quote
 from .views import cart_view, quote_view
@@ -139,39 +135,15 @@ def checkout_cart(cart_id):
     key = (request.headers.get("Idempotency-Key") or "").strip()
     if not _KEY.fullmatch(key):
         raise IdempotencyKeyRequired()
-    gateway = payments.gateway()  # 503 before anything is reserved when Stripe is not configured
-    user = current_user()
-    client_ip = request.remote_addr  # behind a reverse proxy: correct only with ProxyFix (see README)
-    try:
-        order, created = checkout.place_order(db.session, cart_id, key=key, user=user, client_ip=client_ip)
-        db.session.commit()
-    except IntegrityError:
-        # A twin request with the same key (or a concurrent checkout of this cart) won the race.
-        db.session.rollback()
-        order, created = checkout.place_order(db.session, cart_id, key=key, user=user, client_ip=client_ip)
-        db.session.commit()
-    payment = payments.get_payment(db.session, order.id)
-    if payment is None and order.status == "pending_payment":
-        order_id, amount = order.id, checkout.order_amount(order)
-        metadata = {"order_id": order.id, "order_number": order.number}
-        db.session.commit()  # end the read transaction: no lock is held while Stripe is called
-        try:
-            intent = gateway.create_payment_intent(amount=amount, idempotency_key=payments.intent_key(order_id),
-                                                   metadata=metadata)
-        except GatewayError as exc:
-            current_app.logger.warning("stripe: %s", exc)
-            raise PaymentProviderUnavailable() from exc
-        try:
-            payment = payments.record_intent(db.session, db.session.get(type(order), order_id), intent)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            payment = payments.get_payment(db.session, order_id)
-        order = db.session.get(type(order), order_id)
+    gateway = payments.gateway()  # 503 before anything is reserved when card payments are off
+    # Behind a reverse proxy the client address is right only with ProxyFix (PROXY_COUNT, see README).
+    result = checkout.checkout(UnitOfWork(db.session), gateway, cart_id, key=key, user=current_user(),
+                               client_ip=request.remote_addr)
+    order, payment = result.order, result.payment
     body = {
-        "order": order_view(order, payment=payment),
+        "order": order_view(order, session=db.session),
         "client_secret": payment.client_secret if payment is not None and order.status == "pending_payment" else None,
         "payment_intent_id": payment.intent_id if payment is not None else None,
         "access_token": access_token(order.id, current_app.config["SECRET_KEY"]),
     }
-    return body, 201 if created else 200
+    return body, 201 if result.created else 200

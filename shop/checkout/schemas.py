@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from i18n import LOCALES
 from shop.api import MoneySchema, StrictInteger, StrictSchema
+from shop.orders.schemas import OrderSchema
 
 from .models import MAX_LINE_QUANTITY
 
@@ -109,3 +110,10 @@ class CartSchema(ma.Schema):
     lines = ma.fields.List(ma.fields.Nested(CartLineSchema))
     quote = ma.fields.Nested(QuoteSchema)
     created_at = ma.fields.DateTime()
+
+
+class CheckoutResultSchema(ma.Schema):
+    order = ma.fields.Nested(OrderSchema)
+    client_secret = ma.fields.String(allow_none=True)
+    payment_intent_id = ma.fields.String(allow_none=True)
+    access_token = ma.fields.String(metadata={"description": "guest access to the order (X-Order-Token)"})

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from i18n.web import money_json, served_locale
+from shop.orders.labels import charge_label, incoterm_note, refusal_text
 
-from .labels import charge_label, incoterm_note, refusal_text
 from .services.quote import Quote
 
 

@@ -1,1 +1,18 @@
 """Background jobs: Redis connection, the transactional outbox, worker and scheduler."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """The outbox's session hooks, the relay, the ops endpoints, ``flask worker`` and ``flask scheduler``."""
+    from shop.api import register_blueprints
+
+    from . import api, models  # noqa: F401 - models: the tables in the metadata
+    from .cli import scheduler_command, worker_command
+    from .outbox import install_session_hooks
+    from .schedule import register_periodic
+
+    install_session_hooks()
+    register_blueprints(app, api.blp)
+    register_periodic(app, "relay_outbox", "shop.jobs.tasks.relay_outbox", 30)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(scheduler_command)

@@ -1,20 +1,14 @@
 """Ops view of background work: failed jobs (re-queueable) and the outbox backlog."""
+import marshmallow as ma
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
-import marshmallow as ma
-from rq import Queue
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
-from rq.registry import FailedJobRegistry
-from sqlalchemy import func, select
 
 from shop.auth import BEARER, require_role
 from shop.db import db
 from shop.errors import NotFound, ServiceUnavailable
 
-from .cli import QUEUES
-from .models import OutboxMessage
+from . import services
 from .redis import get_redis
 
 blp = Blueprint("admin-jobs", __name__, url_prefix="/api/v1/admin/jobs", description="Background jobs")
@@ -40,37 +34,16 @@ class JobsOverviewSchema(ma.Schema):
     outbox_oldest_pending_at = ma.fields.DateTime(allow_none=True)
 
 
-def _failed_jobs(connection):
-    for name in QUEUES:
-        queue = Queue(name, connection=connection)
-        registry = FailedJobRegistry(queue=queue)
-        for job_id in registry.get_job_ids():
-            try:
-                job = Job.fetch(job_id, connection=connection)
-            except NoSuchJobError:
-                continue
-            yield {"id": job.id, "queue": name, "description": job.description,
-                   "exc_info": (job.latest_result().exc_string if job.latest_result() else None),
-                   "ended_at": job.ended_at}
-
-
 @blp.route("", methods=["GET"])
 @blp.response(200, JobsOverviewSchema)
 @blp.doc(security=BEARER)
 def overview():
     """Queue lengths, failed jobs with their error, and the outbox backlog (ops, admins)."""
     require_role("ops", "admin")
-    pending = select(OutboxMessage).where(OutboxMessage.processed_at.is_(None), OutboxMessage.enqueued_at.is_(None))
-    count = db.session.scalar(select(func.count()).select_from(pending.subquery()))
-    oldest = db.session.scalar(select(func.min(OutboxMessage.created_at)).where(
-        OutboxMessage.processed_at.is_(None), OutboxMessage.enqueued_at.is_(None)))
     try:
-        connection = get_redis(current_app)
-        queues = {name: Queue(name, connection=connection).count for name in QUEUES}
-        failed = list(_failed_jobs(connection))
-    except Exception as exc:  # noqa: BLE001
+        return services.jobs_overview(db.session, get_redis(current_app))
+    except Exception as exc:  # noqa: BLE001 - any Redis failure
         raise RedisDown() from exc
-    return {"queues": queues, "failed": failed, "outbox_pending": count, "outbox_oldest_pending_at": oldest}
 
 
 @blp.route("/failed/<job_id>/requeue", methods=["POST"])
@@ -79,10 +52,5 @@ def overview():
 def requeue(job_id):
     """Put a failed job back on its queue (ops, admins)."""
     require_role("ops", "admin")
-    connection = get_redis(current_app)
-    for name in QUEUES:
-        registry = FailedJobRegistry(queue=Queue(name, connection=connection))
-        if job_id in registry.get_job_ids():
-            registry.requeue(job_id)
-            return None
-    raise NotFound()
+    if not services.requeue_failed(get_redis(current_app), job_id):
+        raise NotFound()

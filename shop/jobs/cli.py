@@ -15,8 +15,7 @@ from .outbox import relay_pending
 from .redis import get_redis
 from .runner import bind_app
 from .schedule import periodic_jobs
-
-QUEUES = ("high", "default", "low")
+from .services import QUEUES
 
 
 def _relay_once(app) -> int:

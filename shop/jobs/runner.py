@@ -5,7 +5,6 @@ import logging
 from contextlib import contextmanager
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import select
 from werkzeug.utils import import_string
 
 from shop.db import db, utcnow
@@ -24,14 +23,13 @@ def bind_app(app: Flask) -> None:
 
 @contextmanager
 def job_context():
-    global _app
+    """The app a job runs in: the current one, else the one ``bind_app`` bound (``flask worker``)."""
     if has_app_context():
         yield current_app._get_current_object()
         return
     if _app is None:
-        from shop.app import create_app
-
-        _app = create_app()
+        raise RuntimeError("no app to run this job in: run workers with `flask --app wsgi worker`, "
+                           "which binds the app (shop.jobs.runner.bind_app)")
     with _app.app_context():
         yield _app
 
@@ -50,21 +48,27 @@ def transaction():
 
 
 def execute_outbox(outbox_id: str) -> str:
-    """Run the job recorded in outbox row ``outbox_id``, at most once to completion."""
+    """Run the job recorded in outbox row ``outbox_id``; its work commits with the row's ``processed_at``.
+
+    The row is read and that read transaction ended before the job runs, so a job that
+    calls out (mail, Stripe) holds no lock and no open transaction while it waits; jobs are
+    safe to run twice, and a processed row is skipped. A job that fails rolls back its
+    work and leaves the row unprocessed for RQ's retry.
+    """
     with job_context(), transaction() as session:
-        query = select(OutboxMessage).where(OutboxMessage.id == outbox_id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        message = session.scalar(query)
+        message = session.get(OutboxMessage, outbox_id)
         if message is None:
             return "skipped: no such outbox row (its transaction rolled back)"
         if message.processed_at is not None:
             return "skipped: already processed"
-        func = import_string(message.job)
-        func(**(message.kwargs or {}))
-        now = utcnow()
-        message.processed_at = now
-        message.enqueued_at = message.enqueued_at or now
+        job, kwargs = message.job, dict(message.kwargs or {})
+        session.commit()  # end the read before the job runs
+        import_string(job)(**kwargs)
+        message = session.get(OutboxMessage, outbox_id)
+        if message.processed_at is None:
+            now = utcnow()
+            message.processed_at = now
+            message.enqueued_at = message.enqueued_at or now
         return "done"
 
 

@@ -1,10 +1,16 @@
-"""Orders: snapshots of what was bought, their states, and the confirmation e-mail.
+"""Orders: snapshots of what was bought, their states and lifecycle events, the confirmation e-mail."""
+from __future__ import annotations
 
-``init_app`` registers the periodic job that cancels unpaid orders whose reservations expired.
-"""
+MESSAGE_DOMAIN = "checkout"
 
 
 def init_app(app) -> None:
-    from shop.jobs.schedule import register_periodic
+    """Models, the order endpoints, and the confirmation e-mail on ``order_paid``."""
+    from i18n.web import add_domain
+    from shop.api import register_blueprints
 
-    register_periodic(app, "expire_unpaid_orders", "shop.orders.tasks.expire_unpaid_orders", 60)
+    from . import api, events, models, tasks  # noqa: F401 - models: the tables in the metadata
+
+    add_domain(app, MESSAGE_DOMAIN)
+    register_blueprints(app, api.store, api.seller, api.admin)
+    events.subscribe(app, events.order_paid, tasks.defer_confirmation)

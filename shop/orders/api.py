@@ -3,18 +3,15 @@ from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from shop.api import PageArgsSchema, page_schema, paginate
+from shop.api import page_schema, paginate
 from shop.auth import BEARER, current_user, require_role, require_seller, require_user
 from shop.db import db
 from shop.errors import NotFound
-from shop.payments.models import PaymentAlert
-from shop.payments.services import get_payment
 
 from . import services
-from .schemas import (AdminOrderListArgsSchema, OrderAccessArgsSchema, OrderListArgsSchema, OrderSchema,
-                      PaymentAlertSchema)
+from .models import Order
+from .schemas import AdminOrderListArgsSchema, OrderAccessArgsSchema, OrderListArgsSchema, OrderSchema
 from .views import order_view
 
 store = Blueprint("store-orders", __name__, url_prefix="/api/v1/store/orders", description="A customer's orders")
@@ -47,7 +44,7 @@ def get_my_order(args, order_id):
     """One order: its owner's, or a guest's with the access token from checkout (``X-Order-Token``)."""
     token = request.headers.get("X-Order-Token") or args.get("access_token")
     order = services.get_order_for(db.session, order_id, user=current_user(), token=token)
-    return order_view(order, payment=get_payment(db.session, order.id))
+    return order_view(order, session=db.session)
 
 
 @seller.route("", methods=["GET"])
@@ -87,18 +84,7 @@ def list_orders(args):
 @admin.doc(security=BEARER)
 def get_order(order_id):
     require_role("ops", "admin")
-    order = db.session.get(services.Order, order_id)
+    order = db.session.get(Order, order_id)
     if order is None:
         raise NotFound()
-    return order_view(order, payment=get_payment(db.session, order.id))
-
-
-@admin.route("/payment-alerts", methods=["GET"])
-@admin.arguments(PageArgsSchema, location="query")
-@admin.response(200, page_schema(PaymentAlertSchema, "PaymentAlertPage"))
-@admin.doc(security=BEARER)
-def list_payment_alerts(args):
-    """Payments flagged for ops: amount or currency mismatches, money for canceled orders."""
-    require_role("ops", "admin")
-    query = select(PaymentAlert).order_by(PaymentAlert.created_at.desc(), PaymentAlert.id)
-    return paginate(db.session, query, args["page"], args["per_page"])
+    return order_view(order, session=db.session)

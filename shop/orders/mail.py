@@ -1,16 +1,8 @@
-"""The order confirmation e-mail, in the buyer's locale.
-
-Sent by SMTP when ``MAIL_SERVER`` is set; otherwise written as an ``.eml`` file to
-``MAIL_FOLDER`` (under ``instance/``) so that it can be read in development.
-"""
+"""The order confirmation e-mail, in the buyer's locale (sent through ``shop.mail``)."""
 from __future__ import annotations
 
-import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale, gettext
 
 from i18n import to_babel
@@ -56,24 +48,9 @@ def render_confirmation(order: Order) -> tuple[str, str]:
         return subject, "\n".join(lines) + "\n"
 
 
-def send_order_confirmation(order: Order) -> Path | None:
-    """Send (or write) the confirmation; returns the file written in development, else None."""
+def confirmation_message(order: Order) -> EmailMessage:
+    """The confirmation of ``order``, ready for ``shop.mail.send``."""
+    from shop.mail import compose
+
     subject, body = render_confirmation(order)
-    config = current_app.config
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = config.get("MAIL_FROM") or "Dari <no-reply@dari.local>"
-    message["To"] = order.email
-    message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(domain="dari.local")
-    message.set_content(body)
-    message["Content-Language"] = order.locale  # after set_content, which resets Content-* headers
-    if config.get("MAIL_SERVER"):
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25), timeout=30) as smtp:
-            smtp.send_message(message)
-        return None
-    folder = Path(config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"order-{order.number}.eml"
-    path.write_bytes(bytes(message))
-    return path
+    return compose(to=order.email, subject=subject, body=body, locale=order.locale)

@@ -6,13 +6,9 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column
+from shop.db import Timestamped, db, id_column, in_check
 
 ORDER_STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "canceled")
-
-
-def _in(column: str, values) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 class Order(Timestamped, db.Model):
@@ -47,6 +43,9 @@ class Order(Timestamped, db.Model):
     paid_at: Mapped[datetime | None]
     canceled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(40))
+    shipped_at: Mapped[datetime | None]  # the first parcel left (partially_shipped or shipped)
+    delivered_at: Mapped[datetime | None]  # return and warranty periods count from here
+    completed_at: Mapped[datetime | None]
     confirmation_sent_at: Mapped[datetime | None]
     # Where the checkout came from (IPv4 address or IPv6 /64 network), for the cap on unpaid orders.
     client_ip: Mapped[str | None] = mapped_column(String(64))
@@ -57,7 +56,7 @@ class Order(Timestamped, db.Model):
         back_populates="order", cascade="all, delete-orphan", order_by="OrderCharge.position")
 
     __table_args__ = (
-        CheckConstraint(_in("status", ORDER_STATUSES), name="status"),
+        CheckConstraint(in_check("status", ORDER_STATUSES), name="status"),
         CheckConstraint("incoterm IN ('DDP', 'DAP')", name="incoterm"),
         CheckConstraint("subtotal_minor >= 0 AND shipping_minor >= 0 AND duties_minor >= 0 AND taxes_minor >= 0 "
                         "AND total_minor > 0 AND due_on_delivery_minor >= 0", name="amounts"),

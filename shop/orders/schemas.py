@@ -2,6 +2,8 @@ import marshmallow as ma
 
 from shop.api import MoneySchema, PageArgsSchema, UTCDateTimeField
 
+from .models import ORDER_STATUSES
+
 
 class OrderLineSchema(ma.Schema):
     id = ma.fields.String()
@@ -30,6 +32,9 @@ class OrderSchema(ma.Schema):
     paid_at = ma.fields.DateTime(allow_none=True)
     canceled_at = ma.fields.DateTime(allow_none=True)
     cancel_reason = ma.fields.String(allow_none=True)
+    shipped_at = ma.fields.DateTime(allow_none=True)
+    delivered_at = ma.fields.DateTime(allow_none=True)
+    completed_at = ma.fields.DateTime(allow_none=True)
     expires_at = ma.fields.DateTime()
     shipping_address = ma.fields.Dict()
     shipping = ma.fields.Dict()
@@ -49,18 +54,8 @@ class OrderSchema(ma.Schema):
     seller_total = ma.fields.Nested(MoneySchema)
 
 
-class CheckoutResultSchema(ma.Schema):
-    order = ma.fields.Nested(OrderSchema)
-    client_secret = ma.fields.String(allow_none=True)
-    payment_intent_id = ma.fields.String(allow_none=True)
-    access_token = ma.fields.String(metadata={"description": "guest access to the order (X-Order-Token)"})
-
-
-STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "canceled")
-
-
 class OrderListArgsSchema(PageArgsSchema):
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(ORDER_STATUSES))
 
 
 class AdminOrderListArgsSchema(OrderListArgsSchema):
@@ -73,14 +68,3 @@ class AdminOrderListArgsSchema(OrderListArgsSchema):
 
 class OrderAccessArgsSchema(ma.Schema):
     access_token = ma.fields.String(validate=ma.validate.Length(max=100))
-
-
-class PaymentAlertSchema(ma.Schema):
-    id = ma.fields.String()
-    order_id = ma.fields.String(allow_none=True)
-    intent_id = ma.fields.String(allow_none=True)
-    event_id = ma.fields.String(allow_none=True)
-    kind = ma.fields.String()
-    details = ma.fields.Dict()
-    created_at = ma.fields.DateTime()
-    resolved_at = ma.fields.DateTime(allow_none=True)

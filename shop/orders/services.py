@@ -1,4 +1,9 @@
-"""Order state changes and reads (with ownership)."""
+"""Order state changes and reads (with ownership).
+
+Every change of status goes through one service here and sends its lifecycle event
+(``shop.orders.events``) in the same transaction; services only flush, the caller commits.
+Stock moves through the ``InventoryGateway`` seam (``shop.orders.inventory``).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from shop.db import utcnow
 from shop.errors import NotFound
-from shop.jobs.outbox import defer
 
+from . import events
 from .errors import InvalidOrderTransition
+from .inventory import INVENTORY
 from .models import Order, OrderLine
 
 TRANSITIONS = {
@@ -25,10 +31,6 @@ TRANSITIONS = {
     "completed": set(),
     "canceled": set(),
 }
-
-
-def inventory():
-    return current_app.extensions["dari.inventory"]
 
 
 def access_token(order_id: str, secret_key: str) -> str:
@@ -47,27 +49,77 @@ def _move(order: Order, target: str) -> None:
 
 
 def mark_paid(session: Session, order: Order, *, now: datetime | None = None) -> Order:
-    """``pending_payment`` → ``paid``: the reservation becomes an allocation; the order-paid job is deferred."""
+    """``pending_payment`` → ``paid``: the reservation becomes an allocation; ``order_paid`` is sent.
+
+    Raises ``InvalidOrderTransition``, or the inventory's ``DomainError`` when the
+    reservation was lost (the caller decides what to do with the money).
+    """
     _move(order, "paid")
     order.paid_at = now or utcnow()
-    inventory().allocate(session, reference=order.id, actor="payment")
-    defer(session, "shop.orders.tasks.order_paid", order_id=order.id, dedupe_key=f"order-paid:{order.id}")
+    INVENTORY.get().allocate(session, reference=order.id, actor="payment")
     session.flush()
+    events.emit(events.order_paid, session, order)
     return order
 
 
 def cancel_order(session: Session, order: Order, reason: str) -> Order:
-    """``pending_payment`` → ``canceled``: stock is released and the cart reopened for another try."""
-    from shop.checkout.models import Cart
+    """``pending_payment`` (or ``paid``, before anything shipped) → ``canceled``: stock is released.
 
+    ``order_canceled`` is sent with the ``reason`` (checkout reopens the cart on it).
+    """
     _move(order, "canceled")
     order.canceled_at = utcnow()
     order.cancel_reason = reason
-    inventory().release(session, reference=order.id, reason=reason, actor="checkout")
-    cart = session.get(Cart, order.cart_id)
-    if cart is not None and cart.order_id == order.id:
-        cart.status = "open"
+    INVENTORY.get().release(session, reference=order.id, reason=reason, actor="checkout")
     session.flush()
+    events.emit(events.order_canceled, session, order, reason=reason)
+    return order
+
+
+def mark_shipped(session: Session, order: Order, *, partial: bool = False, at: datetime | None = None) -> Order:
+    """A parcel of the order left: ``paid`` → ``partially_shipped`` (``partial``) or ``shipped``.
+
+    ``partially_shipped`` → ``shipped`` when the last parcel leaves. Repeating the current
+    state is a no-op (a retried job); ``shipped_at`` keeps the first departure. Sends
+    ``order_shipped`` on each change. Raises ``InvalidOrderTransition``.
+    """
+    target = "partially_shipped" if partial else "shipped"
+    if order.status == target:
+        return order
+    _move(order, target)
+    order.shipped_at = order.shipped_at or at or utcnow()
+    session.flush()
+    events.emit(events.order_shipped, session, order, partial=partial)
+    return order
+
+
+def mark_delivered(session: Session, order: Order, at: datetime) -> Order:
+    """``shipped`` → ``delivered`` at ``at`` (the carrier's time, aware): return windows count from it.
+
+    Delivered again (a repeated tracking event) is a no-op. Sends ``order_delivered``.
+    Raises ``InvalidOrderTransition``; ``ValueError`` for a naive or future ``at``.
+    """
+    if at.tzinfo is None:
+        raise ValueError("delivered_at must be timezone-aware")
+    if at > utcnow():
+        raise ValueError("delivered_at is in the future")
+    if order.status == "delivered":
+        return order
+    _move(order, "delivered")
+    order.delivered_at = at
+    session.flush()
+    events.emit(events.order_delivered, session, order, at=at)
+    return order
+
+
+def mark_completed(session: Session, order: Order, *, at: datetime | None = None) -> Order:
+    """``delivered`` → ``completed`` (nothing more is expected). Sends ``order_completed``."""
+    if order.status == "completed":
+        return order
+    _move(order, "completed")
+    order.completed_at = at or utcnow()
+    session.flush()
+    events.emit(events.order_completed, session, order)
     return order
 
 

@@ -1,46 +1,45 @@
-"""Order jobs: after payment, and the expiry of unpaid orders."""
+"""Order jobs (run by the worker through the outbox, one transaction each, safe to run twice)."""
 from __future__ import annotations
 
 import logging
 
 from shop.db import db, utcnow
+from shop.jobs.outbox import defer
 
-from . import services
 from .models import Order
 
 log = logging.getLogger(__name__)
 
 
+def defer_confirmation(sender, *, session, order, **_) -> None:
+    """``order_paid`` subscriber: the confirmation e-mail goes out once the payment has committed."""
+    defer(session, "shop.orders.tasks.order_paid", order_id=order.id, dedupe_key=f"order-paid:{order.id}")
+
+
 def order_paid(order_id: str) -> str:
-    """Everything that follows a payment: today the confirmation e-mail (fulfilment hooks in here)."""
-    from .mail import send_order_confirmation
+    """E-mail the confirmation of a paid order, once.
+
+    Decide, then send, then record, with no lock held and no transaction open while the
+    mail server is talked to: the order is read (its confirmation not sent yet), that
+    read transaction ends, the message goes out, and ``confirmation_sent_at`` is recorded
+    in a new transaction that the job wrapper commits. Since the job only exists once the
+    payment committed, a payment that rolled back sends nothing. If the final commit
+    fails, the retry sends again: at least once, never for an unpaid order.
+    """
+    from shop.mail import send
+
+    from .mail import confirmation_message
 
     session = db.session
-    order = services.lock_order(session, order_id)
+    order = session.get(Order, order_id)
     if order is None:
         return "missing"
-    if order.confirmation_sent_at is None:
-        send_order_confirmation(order)
-        order.confirmation_sent_at = utcnow()
+    if order.confirmation_sent_at is not None or order.paid_at is None:
+        return "done"
+    message, name = confirmation_message(order), f"order-{order.number}"
+    session.commit()  # end the read: nothing is held while the mail server answers
+    send(message, name=name)
+    order = session.get(Order, order_id)
+    order.confirmation_sent_at = utcnow()
+    session.flush()
     return "done"
-
-
-def expire_unpaid_orders() -> int:
-    """Cancel unpaid orders whose reservation expired (and their PaymentIntents); periodic."""
-    from shop.payments.errors import PaymentsNotConfigured
-    from shop.payments.services import expire_order, gateway
-
-    session = db.session
-    try:
-        gateway_ = gateway()
-    except PaymentsNotConfigured:
-        gateway_ = None
-    count = 0
-    for order_id in services.expired_unpaid_ids(session):
-        outcome = expire_order(session, order_id, gateway_)
-        log.info("expire %s: %s", order_id, outcome)
-        count += outcome == "canceled"
-    return count
-
-
-__all__ = ["order_paid", "expire_unpaid_orders", "Order"]

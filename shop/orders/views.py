@@ -1,14 +1,33 @@
-"""Orders as JSON-ready dicts (money formatted in the served locale)."""
+"""Orders as JSON-ready dicts (money formatted in the served locale).
+
+Later packages add sections to the detailed view of an order (payments its payment,
+fulfilment its parcels) with ``register_section`` from their ``init_app``, so that
+orders never imports them.
+"""
 from __future__ import annotations
+
+from typing import Callable
+
+from flask import Flask, current_app
 
 from i18n.money import Money
 from i18n.web import served_locale
 
+from .labels import charge_label, incoterm_note
 
-def order_view(order, *, seller_id: str | None = None, payment=None) -> dict:
-    """The order; for a seller only its own lines and no buyer-wide totals or charges."""
-    from shop.checkout.labels import charge_label, incoterm_note
+_SECTIONS = "dari.order_sections"
 
+
+def register_section(app: Flask, name: str, build: Callable) -> None:
+    """``build(session, order) -> dict | None`` fills ``name`` in an order's detailed view."""
+    app.extensions.setdefault(_SECTIONS, {})[name] = build
+
+
+def order_view(order, *, seller_id: str | None = None, session=None) -> dict:
+    """The order; for a seller only its own lines and no buyer-wide totals or charges.
+
+    With ``session`` (the detailed view of one order) the registered sections are added.
+    """
     locale = served_locale()
 
     def money(amount):
@@ -19,6 +38,7 @@ def order_view(order, *, seller_id: str | None = None, payment=None) -> dict:
         "id": order.id, "number": order.number, "status": order.status, "market": order.market_code,
         "currency": order.currency, "locale": order.locale, "created_at": order.created_at,
         "paid_at": order.paid_at, "canceled_at": order.canceled_at, "cancel_reason": order.cancel_reason,
+        "shipped_at": order.shipped_at, "delivered_at": order.delivered_at, "completed_at": order.completed_at,
         "shipping_address": order.shipping_address,
         "shipping": {"service": order.shipping_service, "carrier": order.shipping_carrier, "name": order.shipping_name,
                      "chargeable_weight_g": order.chargeable_weight_g,
@@ -44,6 +64,9 @@ def order_view(order, *, seller_id: str | None = None, payment=None) -> dict:
                        "amount": money(c.amount_minor), "collected": c.collected, "rate": c.rate}
                       for c in order.charges],
     })
-    if payment is not None:
-        view["payment"] = {"provider": payment.provider, "status": payment.status, "intent_id": payment.intent_id}
+    if session is not None:
+        for name, build in current_app.extensions.get(_SECTIONS, {}).items():
+            section = build(session, order)
+            if section is not None:
+                view[name] = section
     return view

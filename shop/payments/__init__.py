@@ -1,1 +1,24 @@
-"""Payments through Stripe (only ``shop.payments.stripe`` imports ``stripe``) and its webhook."""
+"""Payments through Stripe (only ``shop.payments.stripe`` imports ``stripe``), its webhook, alerts for ops."""
+from __future__ import annotations
+
+MESSAGE_DOMAIN = "checkout"
+
+
+def init_app(app) -> None:
+    """The payment gateway (``PAYMENTS``), webhook and alert endpoints, the expiry of unpaid orders."""
+    from i18n.web import add_domain
+    from shop.api import register_blueprints
+    from shop.catalog.charging import CHARGE_LIMITS
+    from shop.jobs.schedule import register_periodic
+    from shop.orders.views import register_section
+
+    from . import api, models, services  # noqa: F401 - models: the tables in the metadata
+    from .gateway import PAYMENTS
+    from .stripe import ConfiguredStripe, StripeChargeLimits
+
+    add_domain(app, MESSAGE_DOMAIN)
+    PAYMENTS.provide(app, ConfiguredStripe())
+    CHARGE_LIMITS.provide(app, StripeChargeLimits())
+    register_blueprints(app, api.blp, api.admin)
+    register_section(app, "payment", services.payment_section)
+    register_periodic(app, "expire_unpaid_orders", "shop.payments.tasks.expire_unpaid_orders", 60)

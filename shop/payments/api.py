@@ -7,14 +7,18 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 
+from shop.api import PageArgsSchema, page_schema, paginate
+from shop.auth import BEARER, require_role
 from shop.db import db
 
 from . import services
 from .errors import InvalidWebhook, InvalidWebhookPayload, PaymentsNotConfigured
+from .schemas import PaymentAlertSchema
 from .stripe import InvalidSignature, MalformedEvent, verify_webhook
 
 log = logging.getLogger(__name__)
 blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description="Payment provider callbacks")
+admin = Blueprint("admin-payments", __name__, url_prefix="/api/v1/admin", description="Payments for operations")
 
 
 @blp.route("/stripe/webhook", methods=["POST"])
@@ -42,3 +46,13 @@ def stripe_webhook():
         db.session.rollback()
         outcome = "duplicate"
     return {"received": True, "event_id": event.id, "outcome": outcome}
+
+
+@admin.route("/payment-alerts", methods=["GET"])
+@admin.arguments(PageArgsSchema, location="query")
+@admin.response(200, page_schema(PaymentAlertSchema, "PaymentAlertPage"))
+@admin.doc(security=BEARER)
+def list_payment_alerts(args):
+    """Payments flagged for ops: amount or currency mismatches, money for canceled orders."""
+    require_role("ops", "admin")
+    return paginate(db.session, services.payment_alerts_query(), args["page"], args["per_page"])

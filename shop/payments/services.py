@@ -11,36 +11,49 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
-from shop.db import utcnow
+from shop.db import UnitOfWork, utcnow
 from shop.errors import DomainError
 from shop.jobs.outbox import defer
 from shop.orders import services as orders
 from shop.orders.models import Order
 
 from .errors import PaymentsNotConfigured
+from .gateway import PAYMENTS, GatewayError, Intent, PaymentGateway
 from .models import Payment, PaymentAlert, StripeEvent
-from .stripe import GatewayError, Intent, StripeCurrencyError, StripeGateway, WebhookEvent, from_stripe_amount
+from .stripe import StripeCurrencyError, WebhookEvent, from_stripe_amount
 
 log = logging.getLogger(__name__)
 SUCCEEDED = "payment_intent.succeeded"
 FAILED = ("payment_intent.payment_failed", "payment_intent.canceled")
 
 
-def gateway(config=None) -> StripeGateway:
-    """The Stripe gateway from the configuration; raises ``PaymentsNotConfigured`` (503) without a key."""
-    config = config if config is not None else current_app.config
-    if not config.get("STRIPE_SECRET_KEY"):
+def gateway() -> PaymentGateway:
+    """The registered payment gateway; raises ``PaymentsNotConfigured`` (503) when card payments are off."""
+    implementation = PAYMENTS.get()
+    if not implementation.enabled():
         raise PaymentsNotConfigured()
-    return StripeGateway(config["STRIPE_SECRET_KEY"], api_base=config.get("STRIPE_API_BASE"))
+    return implementation
+
+
+def payment_section(session: Session, order: Order) -> dict | None:
+    """The ``payment`` part of an order's detailed view (registered with ``shop.orders.views``)."""
+    payment = get_payment(session, order.id)
+    if payment is None:
+        return None
+    return {"provider": payment.provider, "status": payment.status, "intent_id": payment.intent_id}
 
 
 def get_payment(session: Session, order_id: str) -> Payment | None:
     return session.scalar(select(Payment).where(Payment.order_id == order_id))
+
+
+def payment_alerts_query():
+    """Alerts for ops, newest first."""
+    return select(PaymentAlert).order_by(PaymentAlert.created_at.desc(), PaymentAlert.id)
 
 
 def record_intent(session: Session, order: Order, intent: Intent) -> Payment:
@@ -148,24 +161,48 @@ def _failed(session: Session, event: WebhookEvent, payment: Payment, order: Orde
     return "canceled"
 
 
-def expire_order(session: Session, order_id: str, gateway_: StripeGateway | None) -> str:
-    """Cancel an unpaid order whose reservation expired, after canceling its PaymentIntent.
+def expire_unpaid_orders(uow: UnitOfWork, gateway_: PaymentGateway | None, *, limit: int = 100) -> dict[str, str]:
+    """Cancel unpaid orders whose reservation expired, each after canceling its PaymentIntent.
 
-    If Stripe says the intent already succeeded the order is left for the webhook to mark paid.
+    In stages, so that no lock is held and no transaction is open while the provider is
+    called: read the expired orders and their intents, and end that transaction; then for
+    each order, cancel its intent (no transaction open), and lock and cancel the order in
+    a short transaction of its own. An intent that succeeded (or is processing) leaves the
+    order for the webhook to mark paid; an unreachable provider leaves it (and its stock)
+    for the next run. Returns ``{order_id: outcome}``.
     """
+    session = uow.session
+    ids = orders.expired_unpaid_ids(session, limit=limit)
+    intents = dict(session.execute(select(Payment.order_id, Payment.intent_id)
+                                   .where(Payment.order_id.in_(ids))).all()) if ids else {}
+    uow.commit()
+    outcomes = {}
+    for order_id in ids:
+        intent_id = intents.get(order_id)
+        canceled_intent = False
+        if intent_id is not None and gateway_ is not None:
+            try:
+                intent = gateway_.cancel(intent_id)
+            except GatewayError as exc:
+                log.warning("expire %s: cannot cancel %s: %s", order_id, intent_id, exc)
+                outcomes[order_id] = "gateway_error"
+                continue
+            if intent.status in ("succeeded", "processing"):
+                outcomes[order_id] = "awaiting_webhook"
+                continue
+            canceled_intent = intent.status == "canceled"
+        outcomes[order_id] = cancel_expired(session, order_id, intent_canceled=canceled_intent)
+        uow.commit()
+    return outcomes
+
+
+def cancel_expired(session: Session, order_id: str, *, intent_canceled: bool) -> str:
+    """Lock the order and cancel it if it is still unpaid and expired (``canceled`` / ``skipped``)."""
     order = orders.lock_order(session, order_id)
     if order is None or order.status != "pending_payment" or order.expires_at > utcnow():
         return "skipped"
     payment = get_payment(session, order.id)
-    if payment is not None and gateway_ is not None:
-        try:
-            intent = gateway_.cancel_payment_intent(payment.intent_id)
-        except GatewayError as exc:
-            # Stripe unreachable: keep the order (and its stock) until the next run can ask.
-            log.warning("expire %s: cannot cancel %s: %s", order.id, payment.intent_id, exc)
-            return "gateway_error"
-        if intent.status in ("succeeded", "processing"):
-            return "awaiting_webhook"
+    if payment is not None and intent_canceled and payment.status == "requires_payment":
         payment.status = "canceled"
     orders.cancel_order(session, order, "expired")
     return "canceled"

@@ -1,4 +1,6 @@
-"""The one adapter to Stripe: PaymentIntents, their cancellation, webhook signatures.
+"""The one adapter to Stripe: PaymentIntents, their cancellation, refunds, webhook signatures.
+
+``StripeGateway`` implements ``shop.payments.gateway.PaymentGateway``.
 
 Only this module imports ``stripe``. The real client is pointed at the configured
 ``STRIPE_API_BASE`` (the localstripe emulator in development and tests).
@@ -13,8 +15,9 @@ TWD   two-decimal API,   Babel gives TWD 2 digits and Stripe's API takes cents, 
       whole-unit charge  charges (and pays out) whole dollars: the amount must be a multiple
                          of 100. Dari rounds every TWD price, shipping and tax to whole
                          dollars (``i18n.money.charge_unit``, used by shipping, duties and
-                         seller price overrides) and refuses a fractional TWD amount here
-                         rather than let Stripe round it.
+                         seller price overrides) and refuses here, by the same
+                         ``charge_unit``, a fractional TWD amount rather than let Stripe
+                         round it.
 USD…  two-decimal        minor units as they are
 ====  =================  ===============================================================
 
@@ -29,26 +32,23 @@ import logging
 from dataclasses import dataclass
 
 import stripe as stripe_lib
+from flask import current_app
 
 from i18n.money import Money, charge_unit, currency_digits
+
+from .gateway import GatewayError, Intent, Refund
 
 log = logging.getLogger(__name__)
 
 # Stripe's zero-decimal currencies (amount in whole units).
 ZERO_DECIMAL = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF",
                           "VND", "VUV", "XAF", "XOF", "XPF"})
-# Two-decimal in the API, but only whole units can be charged.
-WHOLE_UNITS_ONLY = frozenset({"TWD"})
 # The largest ``amount`` Stripe accepts (eight digits in the currency's smallest unit).
 MAX_AMOUNT = 99_999_999
 
 
 class StripeCurrencyError(ValueError):
     """An amount Stripe cannot charge in this currency (fractional TWD, 3-decimal currencies…)."""
-
-
-class GatewayError(Exception):
-    """Stripe (or the emulator) could not be reached or refused the request."""
 
 
 class InvalidSignature(Exception):
@@ -67,8 +67,9 @@ def to_stripe_amount(money: Money) -> int:
         return money.amount // unit
     if digits != 2:
         raise StripeCurrencyError(f"{money.currency}: {digits}-digit currencies are not supported")
-    if money.currency in WHOLE_UNITS_ONLY and money.amount % 100:
-        raise StripeCurrencyError(f"{money.currency} is charged in whole units (multiple of 100)")
+    unit = charge_unit(money.currency)  # TWD: 100 (whole dollars); two-decimal API, whole-unit charges
+    if money.amount % unit:
+        raise StripeCurrencyError(f"{money.currency} is charged in whole units (multiple of {unit})")
     if money.amount > MAX_AMOUNT:
         raise StripeCurrencyError(f"{money.currency}: more than Stripe's maximum amount {MAX_AMOUNT}")
     return money.amount
@@ -95,13 +96,14 @@ def max_charge(currency: str) -> Money:
     return Money(largest.amount - largest.amount % unit, largest.currency)
 
 
-@dataclass(frozen=True)
-class Intent:
-    id: str
-    client_secret: str | None
-    status: str
-    amount: int
-    currency: str  # upper case
+class StripeChargeLimits:
+    """``shop.catalog.charging.ChargeLimits``: Stripe's eight-digit maximum, per currency."""
+
+    def max_charge(self, currency: str) -> Money | None:
+        try:
+            return max_charge(currency)
+        except StripeCurrencyError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _intent(obj) -> Intent:
 
 
 class StripeGateway:
-    """PaymentIntents through the real ``stripe`` client."""
+    """``PaymentGateway`` through the real ``stripe`` client, for one secret key and API base."""
 
     def __init__(self, secret_key: str, *, api_base: str | None = None, timeout: int = 20):
         kwargs = {"max_network_retries": 2,
@@ -129,7 +131,10 @@ class StripeGateway:
             kwargs["base_addresses"] = {"api": api_base.rstrip("/")}
         self.client = stripe_lib.StripeClient(secret_key, **{k: v for k, v in kwargs.items() if v is not None})
 
-    def create_payment_intent(self, *, amount: Money, idempotency_key: str, metadata: dict) -> Intent:
+    def enabled(self) -> bool:
+        return True
+
+    def create_intent(self, *, amount: Money, idempotency_key: str, metadata: dict) -> Intent:
         """A card PaymentIntent for ``amount``; the same ``idempotency_key`` returns the same intent."""
         params = {"amount": to_stripe_amount(amount), "currency": amount.currency.lower(),
                   "payment_method_types": ["card"], "metadata": {k: str(v) for k, v in metadata.items()}}
@@ -139,21 +144,72 @@ class StripeGateway:
             raise GatewayError(str(exc)) from exc
         return _intent(obj)
 
-    def retrieve_payment_intent(self, intent_id: str) -> Intent:
+    def retrieve(self, intent_id: str) -> Intent:
         try:
             return _intent(self.client.v1.payment_intents.retrieve(intent_id))
         except stripe_lib.StripeError as exc:
             raise GatewayError(str(exc)) from exc
 
-    def cancel_payment_intent(self, intent_id: str) -> Intent:
+    def cancel(self, intent_id: str) -> Intent:
         """Cancel the intent if it still can be; returns its state either way (``succeeded`` stays)."""
         try:
-            current = self.retrieve_payment_intent(intent_id)
+            current = self.retrieve(intent_id)
             if current.status in ("canceled", "succeeded", "processing"):
                 return current
             return _intent(self.client.v1.payment_intents.cancel(intent_id))
         except stripe_lib.StripeError as exc:
             raise GatewayError(str(exc)) from exc
+
+    def refund(self, intent_id: str, *, amount: Money, idempotency_key: str) -> Refund:
+        """Refund ``amount`` of the intent's charge (partial refunds allowed); once per key."""
+        if amount.amount <= 0:
+            raise StripeCurrencyError("a refund must be positive")
+        params = {"payment_intent": intent_id, "amount": to_stripe_amount(amount)}
+        try:
+            obj = self.client.v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+        except stripe_lib.StripeError as exc:
+            raise GatewayError(str(exc)) from exc
+        data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+        refunded = from_stripe_amount(int(data["amount"]), str(data.get("currency") or amount.currency))
+        if refunded != amount:
+            raise GatewayError(f"Stripe refunded {refunded}, not {amount}")
+        return Refund(id=data["id"], intent_id=intent_id, amount=refunded, status=str(data.get("status") or ""))
+
+
+class ConfiguredStripe:
+    """The ``PaymentGateway`` the app registers: a ``StripeGateway`` for the current ``STRIPE_*`` settings.
+
+    Read at each call, so the configuration can change (tests point it at localstripe);
+    ``enabled()`` is False without ``STRIPE_SECRET_KEY``, and every other method then
+    raises ``GatewayError``.
+    """
+
+    def __init__(self):
+        self._gateways: dict[tuple, StripeGateway] = {}
+
+    def _gateway(self) -> StripeGateway:
+        config = current_app.config
+        key = (config.get("STRIPE_SECRET_KEY"), config.get("STRIPE_API_BASE"))
+        if not key[0]:
+            raise GatewayError("Stripe is not configured (STRIPE_SECRET_KEY)")
+        if key not in self._gateways:
+            self._gateways[key] = StripeGateway(key[0], api_base=key[1])
+        return self._gateways[key]
+
+    def enabled(self) -> bool:
+        return bool(current_app.config.get("STRIPE_SECRET_KEY"))
+
+    def create_intent(self, *, amount: Money, idempotency_key: str, metadata: dict) -> Intent:
+        return self._gateway().create_intent(amount=amount, idempotency_key=idempotency_key, metadata=metadata)
+
+    def retrieve(self, intent_id: str) -> Intent:
+        return self._gateway().retrieve(intent_id)
+
+    def cancel(self, intent_id: str) -> Intent:
+        return self._gateway().cancel(intent_id)
+
+    def refund(self, intent_id: str, *, amount: Money, idempotency_key: str) -> Refund:
+        return self._gateway().refund(intent_id, amount=amount, idempotency_key=idempotency_key)
 
 
 class MalformedEvent(ValueError):

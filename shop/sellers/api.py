@@ -1,12 +1,13 @@
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from shop.accounts.auth import BEARER, require_role
 from shop.api import page_schema, paginate
-from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 from shop.errors import Forbidden
 
 from . import services
+from .access import require_seller
 from .models import Seller
 from .schemas import (AdminSellerUpdateSchema, MemberListSchema, SellerApplicationSchema, SellerApplySchema,
                       SellerListArgsSchema, SellerProfileUpdateSchema, SellerSchema, SellerStatusChangeSchema,

@@ -8,16 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from fulfillment.warehouses.models import Warehouse
 from fulfillment.warehouses.services import serves_market
 from shop.catalog.models import ProductVariant
+from shop.catalog.stock import stock_state
 from shop.db import utcnow
 
 from ..errors import InvalidQuantity, VariantNotFound
-from ..models import Reservation, ReservationLine, StockLevel, StockMovement, VariantStockSetting
+from ..models import InboundShipment, Reservation, ReservationLine, StockLevel, StockMovement, VariantStockSetting
 
 DEFAULT_LOW_STOCK_THRESHOLD = 5
 
@@ -32,11 +33,18 @@ def expired_holds(now: datetime | None = None):
             .subquery("expired_holds"))
 
 
-def stock_status(available: int, threshold: int) -> str:
-    """``out`` (nothing available), ``low`` (at or under the threshold) or ``in_stock``."""
-    if available <= 0:
-        return "out"
-    return "low" if available <= threshold else "in_stock"
+stock_status = stock_state  # the catalog's rule (``shop.catalog.stock.stock_state``), exported by ``services``
+
+
+def warehouse_holds_stock(session: Session, warehouse_id: str) -> bool:
+    """The warehouse ever held stock (a level, even at zero) or has an inbound shipment.
+
+    Registered with ``fulfillment.warehouses.services.register_in_use_check``: such a
+    warehouse cannot be deleted.
+    """
+    if session.scalar(select(exists().where(StockLevel.warehouse_id == warehouse_id))):
+        return True
+    return bool(session.scalar(select(exists().where(InboundShipment.warehouse_id == warehouse_id))))
 
 
 def available_by_variant(session: Session, variant_ids: list[str], market_code: str,
@@ -112,7 +120,7 @@ def list_levels(session: Session, *, seller_id: str | None = None, variant_id: s
         items.append(LevelView(id=level.id, variant_id=level.variant_id, sku=sku, product_id=product_id,
                                warehouse=warehouse, on_hand=level.on_hand, reserved=reserved,
                                allocated=level.allocated, available=free, low_stock_threshold=limit,
-                               low_stock=free <= limit, stock_status=stock_status(free, limit),
+                               low_stock=free <= limit, stock_status=stock_state(free, limit),
                                updated_at=level.updated_at))
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 

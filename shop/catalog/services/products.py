@@ -173,17 +173,17 @@ def _check_chargeable(amount_minor: int, currency: str) -> None:
 
     from i18n.money import charge_unit
     from shop.errors import InvalidInput
-    from shop.payments.stripe import StripeCurrencyError, max_charge
+    from ..charging import max_charge
 
     unit = charge_unit(currency)
     if amount_minor % unit:
         raise InvalidInput(errors={"amount": [_l(
             "%(currency)s is charged in whole units: the amount (in minor units) must be a multiple "
             "of %(step)s.", currency=currency, step=unit)]})
-    try:
-        limit = max_charge(currency).amount
-    except StripeCurrencyError:
+    largest = max_charge(currency)
+    if largest is None:
         return  # not a currency cards are charged in here; checkout refuses it at its boundary
+    limit = largest.amount
     if amount_minor > limit:
         raise InvalidInput(errors={"amount": [_l(
             "The amount is more than one payment can charge: at most %(max)s (in minor units).", max=limit)]})

@@ -18,13 +18,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from i18n.money import known_currencies
+from i18n.money import BASE_CURRENCY, known_currencies
 
 from ..errors import RatesSourceFailed
 from ..models import ExchangeRate
 
 BUNDLED_RATES = Path(__file__).resolve().parent.parent / "data" / "fx_rates.json"
-BASE = "KRW"
+BASE = BASE_CURRENCY
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 

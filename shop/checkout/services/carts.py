@@ -133,3 +133,12 @@ def choose_shipping(session: Session, cart: Cart, service: str) -> Cart:
         raise ShippingOptionUnavailable(service, quote.refusals.get(service) or "not_offered")
     session.flush()
     return cart
+
+
+def reopen_cart(sender, *, session: Session, order, **_) -> None:
+    """``order_canceled`` subscriber: the cart the order came from opens again for another try."""
+    cart = session.get(Cart, order.cart_id)
+    if cart is not None and cart.order_id == order.id:
+        cart.status = "open"
+        session.flush()
+

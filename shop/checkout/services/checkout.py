@@ -1,8 +1,8 @@
-"""Checkout: from an open cart to a ``pending_payment`` order holding reserved stock.
+"""Checkout: from an open cart to a ``pending_payment`` order holding reserved stock, and its payment.
 
-The handler runs ``place_order`` and commits, then asks for the PaymentIntent
-(``shop.payments.services.ensure_payment_intent``) and commits again, so that no
-database lock is held while Stripe is called and a retry with the same
+``checkout`` is the use case, in stages over a ``UnitOfWork``: place the order and
+reserve its stock (``place_order``), commit; create the PaymentIntent with no
+transaction open; record it in a new transaction. A retry with the same
 ``Idempotency-Key`` resumes where a failure stopped.
 """
 from __future__ import annotations
@@ -12,14 +12,21 @@ import ipaddress
 import secrets
 from datetime import timedelta, timezone
 
+from dataclasses import dataclass
+
 from flask import current_app
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
-from shop.db import utcnow
-from shop.errors import DomainError
+from shop.db import UnitOfWork, utcnow
+from shop.orders.inventory import INVENTORY, StockShortage
 from shop.orders.models import Order, OrderCharge, OrderLine
+from shop.payments import services as payments
+from shop.payments.errors import PaymentProviderUnavailable
+from shop.payments.gateway import GatewayError, PaymentGateway
+from shop.payments.models import Payment
 from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
 from ..errors import (CheckoutIncomplete, IdempotencyKeyReused, NotPurchasableHere, OutOfStock,
@@ -28,10 +35,6 @@ from ..models import Cart, CheckoutKey
 from .quote import Quote, build_quote
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
-def inventory():
-    return current_app.extensions["dari.inventory"]
 
 
 def fingerprint(cart_id: str) -> str:
@@ -201,13 +204,11 @@ def place_order(session: Session, cart_id: str, *, key: str, user=None,
     session.add(order)
     session.flush()
     try:
-        inventory().reserve(session, reference=order.id, market_code=cart.market_code,
-                            lines=[(ln.variant_id, ln.quantity) for ln in quote.lines], expires_at=expires_at,
-                            actor=f"checkout:{cart.id}")
-    except DomainError as exc:
-        if exc.code != "out_of_stock":
-            raise
-        raise OutOfStock(_stock_lines(quote, getattr(exc, "lines", None) or [])) from exc
+        INVENTORY.get().reserve(session, reference=order.id, market_code=cart.market_code,
+                                lines=[(ln.variant_id, ln.quantity) for ln in quote.lines], expires_at=expires_at,
+                                actor=f"checkout:{cart.id}")
+    except StockShortage as exc:
+        raise OutOfStock(_stock_lines(quote, exc.lines)) from exc
     cart.status = "checked_out"
     cart.order_id = order.id
     record = session.scalar(select(CheckoutKey).where(CheckoutKey.key == key))
@@ -231,3 +232,53 @@ def _stock_lines(quote: Quote, short: list[dict]) -> list[dict]:
 
 def order_amount(order: Order) -> Money:
     return Money(order.total_minor, order.currency)
+
+
+@dataclass(frozen=True)
+class CheckoutResult:
+    order: Order
+    payment: Payment | None
+    created: bool  # False: an earlier request with the same key created the order
+
+
+def checkout(uow: UnitOfWork, gateway: PaymentGateway, cart_id: str, *, key: str, user=None,
+             client_ip: str | None = None) -> CheckoutResult:
+    """Check a cart out: the order with its stock reserved, then its PaymentIntent.
+
+    Stage 1: ``place_order`` and commit (a twin request with the same key that wins the
+    race makes this one's commit fail on the unique key: it is run again and finds the
+    twin's order). Stage 2, only for an unpaid order without an intent: the intent is
+    created with no transaction open, under an idempotency key derived from the order.
+    Stage 3: the intent is recorded in a new transaction (the first one recorded wins).
+    Raises what ``place_order`` raises, and ``PaymentProviderUnavailable`` (503) when the
+    provider cannot be reached: the order and its stock stay, and the same key resumes.
+    """
+    session = uow.session
+    with uow:
+        try:
+            order, created = place_order(session, cart_id, key=key, user=user, client_ip=client_ip)
+            uow.commit()
+        except IntegrityError:
+            uow.rollback()
+            order, created = place_order(session, cart_id, key=key, user=user, client_ip=client_ip)
+            uow.commit()
+        payment = payments.get_payment(session, order.id)
+        if payment is None and order.status == "pending_payment":
+            order_id, amount = order.id, order_amount(order)
+            metadata = {"order_id": order.id, "order_number": order.number}
+            uow.commit()  # end the read transaction: no lock is held while the provider is called
+            try:
+                intent = gateway.create_intent(amount=amount, idempotency_key=payments.intent_key(order_id),
+                                               metadata=metadata)
+            except GatewayError as exc:
+                current_app.logger.warning("payment provider: %s", exc)
+                raise PaymentProviderUnavailable() from exc
+            try:
+                payment = payments.record_intent(session, session.get(Order, order_id), intent)
+                uow.commit()
+            except IntegrityError:
+                uow.rollback()
+                payment = payments.get_payment(session, order_id)
+            order = session.get(Order, order_id)
+        return CheckoutResult(order=order, payment=payment, created=created)
+

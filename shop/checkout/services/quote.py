@@ -1,8 +1,7 @@
 """The cart quote: lines at market prices, shipping options, duties and taxes, totals.
 
-Shipping and landed cost come from the shipping interface
-(``current_app.extensions["dari.shipping"]``); prices and availability from the
-catalog. Everything is money in the market currency.
+Shipping and landed cost come from the ``ShippingQuoter`` seam (``shop.checkout.shipping``);
+prices and availability from the catalog. Everything is money in the market currency.
 """
 from __future__ import annotations
 
@@ -10,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
 from i18n import pick_translation
-from i18n.money import Money
+from i18n.money import BASE_CURRENCY, Money
 from shop.catalog.errors import NotPurchasable, PriceUnavailable
 from shop.catalog.pricing import market_price
 from shop.catalog.services import get_variant_for_market
@@ -24,12 +22,9 @@ from shop.errors import DomainError
 from shop.markets.models import Market
 
 from ..models import Cart
+from ..shipping import SHIPPING, LandedCost, ShippingOption
 
 STOCK_REASONS = frozenset({"no_stock"})
-
-
-def shipping_service():
-    return current_app.extensions["dari.shipping"]
 
 
 @dataclass
@@ -71,9 +66,9 @@ class Quote:
     subtotal: Money
     country: str | None
     subdivision: str | None
-    options: list = field(default_factory=list)
-    selected: object | None = None
-    landed: object | None = None
+    options: list[ShippingOption] = field(default_factory=list)
+    selected: ShippingOption | None = None
+    landed: LandedCost | None = None
     refusals: dict = field(default_factory=dict)
 
     @property
@@ -191,9 +186,9 @@ def build_quote(session: Session, cart: Cart, *, today: date | None = None) -> Q
     country, subdivision = destination(cart, market)
     quote = Quote(cart=cart, market=market, currency=currency, fx_rate=rate, lines=lines, subtotal=subtotal,
                   country=country, subdivision=subdivision)
-    if not lines or country is None or (currency != "KRW" and not rate):
+    if not lines or country is None or (currency != BASE_CURRENCY and not rate):
         return quote
-    shipping = shipping_service()
+    shipping = SHIPPING.get()
     items = [(ln.parcel, ln.quantity) for ln in lines]
     quote.options = shipping.options(country=country, items=items, currency=currency, fx_rate=rate)
     quote.refusals = shipping.refusals(country=country, items=items)
