@@ -1,0 +1,64 @@
+"""Packages register themselves, and an app whose seams are not all provided refuses to start."""
+from __future__ import annotations
+
+import pytest
+
+import returns
+import shop.app
+from shop.app import PACKAGES, create_app
+from shop.orders.inventory import INVENTORY, InventoryGateway
+from shop.seams import Seam, SeamMissing
+
+
+def make_app(tmp_path, packages, monkeypatch):
+    monkeypatch.setattr(shop.app, "PACKAGES", packages)
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'packages.db'}", "SECRET_KEY": "k"})
+
+
+def test_every_package_is_one_line_and_returns_registers_itself(tmp_path, monkeypatch):
+    called = []
+    monkeypatch.setattr(returns, "init_app", lambda app: called.append(app))
+
+    app = make_app(tmp_path, PACKAGES, monkeypatch)
+
+    assert PACKAGES[-1] == "returns" and called == [app]
+
+
+def test_an_app_without_inventory_refuses_to_start_naming_the_seam(tmp_path, monkeypatch):
+    without = [name for name in PACKAGES if name != "fulfillment.inventory"]
+
+    with pytest.raises(SeamMissing) as caught:
+        make_app(tmp_path, without, monkeypatch)
+
+    message = str(caught.value)
+    assert "InventoryGateway" in message and "dari.inventory" in message and "shop.checkout" in message
+
+
+def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
+    from shop.demo import seeders
+    from shop.jobs.schedule import periodic_jobs
+
+    routes = {rule.rule for rule in app.url_map.iter_rules()}
+    assert {"/api/v1/store/carts/<cart_id>/checkout", "/api/v1/admin/payment-alerts",
+            "/api/v1/admin/warehouses"} <= routes
+    assert {p.name for p in periodic_jobs(app)} == {"relay_outbox", "refresh_exchange_rates", "expire_unpaid_orders",
+                                                    "release_expired_reservations"}
+    names = [s.name for s in seeders(app)]
+    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts"]
+    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory"]
+
+
+def test_a_seam_refuses_an_implementation_that_breaks_its_contract(app):
+    class Half:
+        def reserve(self, *args, **kwargs):
+            return None
+
+    with pytest.raises(TypeError, match="allocate"):
+        INVENTORY.provide(app, Half())
+
+
+def test_looking_up_a_missing_seam_is_a_clear_error(app):
+    seam = Seam("dari.nothing-here", InventoryGateway, "does nothing")
+
+    with app.app_context(), pytest.raises(SeamMissing, match="dari.nothing-here"):
+        seam.get()
