@@ -157,7 +157,8 @@ def main(n: int) -> None:
     serial_seconds = rows[0][1]
     print(f"database: {dialect}, reservations per run: {per_round * ROUNDS} in {ROUNDS} interleaved rounds "
           f"(1 unit each, commit each), threads: {THREADS}")
-    print(f"SQL statements per reservation (serial run, BEGIN not counted): {statements['n'] / (per_round * ROUNDS):.1f}")
+    per_reservation = statements["n"] / (per_round * ROUNDS)
+    print(f"SQL statements per reservation (serial run, BEGIN not counted): {per_reservation:.1f}")
     print(f"{'run':<16}{'ok':>6}{'other':>7}{'seconds':>10}{'res/s':>9}{'x serial res/s':>16}")
     for name, seconds, outcome in rows:
         done = outcome["ok"]

@@ -9,8 +9,15 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import Babel, get_locale, refresh
 
-from . import BASE_DOMAIN, FALLBACK_LOCALE, TRANSLATIONS_DIR, normalize_locale, parse_accept_language, to_tag
-from . import validation_messages
+from . import (
+    BASE_DOMAIN,
+    FALLBACK_LOCALE,
+    TRANSLATIONS_DIR,
+    normalize_locale,
+    parse_accept_language,
+    to_tag,
+    validation_messages,
+)
 
 babel = Babel()
 # Where the store puts the default locale of the market a request names.

@@ -6,8 +6,8 @@ from datetime import timezone
 import marshmallow as ma
 import pycountry
 from flask import Flask
-from flask_smorest import Api as _Api
 from flask_babel import lazy_gettext as _l
+from flask_smorest import Api as _Api
 from flask_smorest import Blueprint
 
 from shop.errors import render_http_exception

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from importlib import import_module
+from pathlib import Path
 
 from flask import Flask, request
 

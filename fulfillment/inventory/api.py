@@ -7,10 +7,24 @@ from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
 from . import services
-from .schemas import (AdjustmentSchema, AdminInboundListArgsSchema, AdminLevelArgsSchema, InboundAnnounceSchema,
-                      InboundListArgsSchema, InboundSchema, LevelArgsSchema, LevelSchema, MovementArgsSchema,
-                      MovementSchema, ReceiveSchema, ReconciliationSchema, ReservationSchema, ThresholdSchema,
-                      VariantSettingsSchema, WriteOffSchema)
+from .schemas import (
+    AdjustmentSchema,
+    AdminInboundListArgsSchema,
+    AdminLevelArgsSchema,
+    InboundAnnounceSchema,
+    InboundListArgsSchema,
+    InboundSchema,
+    LevelArgsSchema,
+    LevelSchema,
+    MovementArgsSchema,
+    MovementSchema,
+    ReceiveSchema,
+    ReconciliationSchema,
+    ReservationSchema,
+    ThresholdSchema,
+    VariantSettingsSchema,
+    WriteOffSchema,
+)
 
 seller = Blueprint("seller-inventory", __name__, url_prefix="/api/v1/seller",
                    description="A seller's stock, ledger and inbound shipments")

@@ -27,14 +27,13 @@ to the currency's charge unit (whole dollars for TWD, ``i18n.money.charge_unit``
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from i18n.money import ROUNDING, Money, charge_unit  # charge_unit: re-exported for callers here
-
 from shop.checkout.shipping import NOW, ON_DELIVERY, Charge, LandedCost  # the store's types (re-exported)
 
 DATA_FILE = Path(__file__).parent / "data" / "duty_rates.json"

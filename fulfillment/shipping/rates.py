@@ -145,7 +145,8 @@ def refusal(service: dict, country: str, parcel: Parcel) -> str | None:
         return "too_long"
     if service.get("max_sum_of_sides_mm") and longest + middle + shortest > service["max_sum_of_sides_mm"]:
         return "too_large"
-    if service.get("max_length_plus_girth_mm") and longest + 2 * (middle + shortest) > service["max_length_plus_girth_mm"]:
+    if (service.get("max_length_plus_girth_mm")
+            and longest + 2 * (middle + shortest) > service["max_length_plus_girth_mm"]):
         return "too_large"
     if _row(service, service["zones"][country], chargeable_weight_g(service, parcel)) is None:
         return "too_heavy"

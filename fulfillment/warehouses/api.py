@@ -5,8 +5,7 @@ from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
 from . import services
-from .schemas import (WarehouseCreateSchema, WarehouseListArgsSchema, WarehouseSchema,
-                      WarehouseUpdateSchema)
+from .schemas import WarehouseCreateSchema, WarehouseListArgsSchema, WarehouseSchema, WarehouseUpdateSchema
 
 admin = Blueprint("admin-warehouses", __name__, url_prefix="/api/v1/admin/warehouses",
                   description="Warehouses (operations staff)")

@@ -1,13 +1,12 @@
 """foundation: accounts, sellers, markets, outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 20:22:49.342604
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -5,8 +5,6 @@ Revises: 0003, 0004
 Create Date: 2026-11-25 20:52:45.022033
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -3,10 +3,10 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from .auth import BEARER, current_token, require_user
 from shop.db import db
 
 from . import services
+from .auth import BEARER, current_token, require_user
 from .errors import InvalidCredentials
 from .schemas import RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema
 

@@ -26,11 +26,6 @@ from .models import VariantMarketPrice
 _DIRECTIONS = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
 
 
-def convert_krw(price_krw: int, rate: Decimal, currency: str) -> Decimal:
-    """``price_krw`` in minor units of ``currency`` (unrounded): ``i18n.money.from_base``."""
-    return from_base(price_krw, currency, rate)
-
-
 def round_minor(amount_minor: Decimal, rule: dict | None) -> int:
     """Round a converted amount (minor units, Decimal) by a market's price rule."""
     amount_minor = Decimal(amount_minor)

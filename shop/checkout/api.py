@@ -13,8 +13,17 @@ from shop.orders.views import order_view
 from shop.payments import services as payments
 
 from .errors import IdempotencyKeyRequired
-from .schemas import (CartCreateSchema, CartSchema, CartUpdateSchema, CheckoutResultSchema, LineAddSchema,
-                      LineUpdateSchema, QuoteSchema, ShippingAddressSchema, ShippingChoiceSchema)
+from .schemas import (
+    CartCreateSchema,
+    CartSchema,
+    CartUpdateSchema,
+    CheckoutResultSchema,
+    LineAddSchema,
+    LineUpdateSchema,
+    QuoteSchema,
+    ShippingAddressSchema,
+    ShippingChoiceSchema,
+)
 from .services import carts, checkout
 from .services.quote import build_quote
 from .views import cart_view, quote_view

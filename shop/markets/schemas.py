@@ -2,7 +2,6 @@ import marshmallow as ma
 
 from i18n import LOCALES
 from i18n.money import known_currencies
-
 from shop.api import StrictSchema, validate_country
 
 

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pycountry
 from babel import Locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from i18n import LOCALES, to_babel
 from i18n.money import known_currencies
-from flask_babel import lazy_gettext as _l
-
 from shop.errors import InvalidInput, NotFound
 
 from .errors import UnknownMarket
@@ -42,7 +41,8 @@ def market_row(entry: dict, version: str) -> dict:
     for locale in [entry["default_locale"], *entry["locales"]]:
         if locale not in LOCALES:
             raise ValueError(f"{code}: unsupported locale {locale}")
-    errors = rule_errors({"price_rounding": entry.get("price_rounding") or {}, "import_rules": entry.get("import") or {},
+    errors = rule_errors({"price_rounding": entry.get("price_rounding") or {},
+                          "import_rules": entry.get("import") or {},
                           "returns": entry.get("returns") or {}, "warranty": entry.get("warranty") or {},
                           "certificates": entry.get("certificates") or {}})
     if errors:

@@ -104,7 +104,8 @@ class ImportRulesSchema(_Open):
     de_minimis = ma.fields.Nested(ThresholdSchema, allow_none=True)
     tax_name = ma.fields.String(allow_none=True)
     tax_rate = ma.fields.Raw(allow_none=True, validate=_rate)
-    tax_rates_by_country = ma.fields.Dict(keys=ma.fields.Raw(validate=validate_country), values=ma.fields.Raw(validate=_rate))
+    tax_rates_by_country = ma.fields.Dict(keys=ma.fields.Raw(validate=validate_country),
+                                          values=ma.fields.Raw(validate=_rate))
     tax_rates_by_region = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw(validate=_rate))
     collect_at_checkout = ma.fields.Nested(CollectAtCheckoutSchema, allow_none=True)
     ddp_available = ma.fields.Boolean()

@@ -1,14 +1,10 @@
-"""Order jobs (run by the worker through the outbox, one transaction each, safe to run twice)."""
+"""Order jobs (run by the worker through the outbox; each safe to run twice)."""
 from __future__ import annotations
-
-import logging
 
 from shop.db import db, utcnow
 from shop.jobs.outbox import defer
 
 from .models import Order
-
-log = logging.getLogger(__name__)
 
 
 def defer_confirmation(sender, *, session, order, **_) -> None:

@@ -169,7 +169,8 @@ def expire_unpaid_orders(uow: UnitOfWork, gateway_: PaymentGateway | None, *, li
     each order, cancel its intent (no transaction open), and lock and cancel the order in
     a short transaction of its own. An intent that succeeded (or is processing) leaves the
     order for the webhook to mark paid; an unreachable provider leaves it (and its stock)
-    for the next run. Returns ``{order_id: outcome}``.
+    for the next run; an order that fails to cancel is rolled back alone and logged.
+    Returns ``{order_id: outcome}``.
     """
     session = uow.session
     ids = orders.expired_unpaid_ids(session, limit=limit)
@@ -191,8 +192,13 @@ def expire_unpaid_orders(uow: UnitOfWork, gateway_: PaymentGateway | None, *, li
                 outcomes[order_id] = "awaiting_webhook"
                 continue
             canceled_intent = intent.status == "canceled"
-        outcomes[order_id] = cancel_expired(session, order_id, intent_canceled=canceled_intent)
-        uow.commit()
+        try:
+            outcomes[order_id] = cancel_expired(session, order_id, intent_canceled=canceled_intent)
+            uow.commit()
+        except Exception:  # noqa: BLE001 - one order's failure must not keep the others (and their stock)
+            uow.rollback()
+            log.exception("expire %s: could not cancel the order", order_id)
+            outcomes[order_id] = "error"
     return outcomes
 
 

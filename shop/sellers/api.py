@@ -2,6 +2,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from shop.accounts.auth import BEARER, require_role
+from shop.accounts.schemas import UserSchema
 from shop.api import page_schema, paginate
 from shop.db import db
 from shop.errors import Forbidden
@@ -9,10 +10,17 @@ from shop.errors import Forbidden
 from . import services
 from .access import require_seller
 from .models import Seller
-from .schemas import (AdminSellerUpdateSchema, MemberListSchema, SellerApplicationSchema, SellerApplySchema,
-                      SellerListArgsSchema, SellerProfileUpdateSchema, SellerSchema, SellerStatusChangeSchema,
-                      StaffCreateSchema)
-from shop.accounts.schemas import UserSchema
+from .schemas import (
+    AdminSellerUpdateSchema,
+    MemberListSchema,
+    SellerApplicationSchema,
+    SellerApplySchema,
+    SellerListArgsSchema,
+    SellerProfileUpdateSchema,
+    SellerSchema,
+    SellerStatusChangeSchema,
+    StaffCreateSchema,
+)
 
 public = Blueprint("sellers", __name__, url_prefix="/api/v1/sellers", description="Seller onboarding")
 seller = Blueprint("seller-profile", __name__, url_prefix="/api/v1/seller", description="A seller's own profile")

@@ -123,7 +123,8 @@ def test_deeply_nested_body_is_a_400_not_a_crash(client, db_session):
     assert response.json["code"] == "too_deeply_nested"
     # brackets inside strings do not count
     ok = client.post("/api/v1/auth/register", content_type="application/json",
-                     data='{"email": "deep@example.com", "password": "correct horse battery", "name": "' + "[" * 150 + '"}')
+                     data='{"email": "deep@example.com", "password": "correct horse battery", "name": "'
+                          + "[" * 150 + '"}')
     assert ok.status_code == 201
 
 
@@ -131,7 +132,7 @@ def test_unique_violations_map_to_their_domain_error():
     from types import SimpleNamespace
 
     from shop.accounts.errors import EmailTaken
-    from shop.errors import ConcurrentChange, _UNIQUE_CONFLICTS, _violated_unique
+    from shop.errors import _UNIQUE_CONFLICTS, ConcurrentChange, _violated_unique
 
     sqlite_error = SimpleNamespace(orig=Exception("UNIQUE constraint failed: users.email"))
     assert _UNIQUE_CONFLICTS[_violated_unique(sqlite_error)] is EmailTaken

@@ -33,9 +33,6 @@ def expired_holds(now: datetime | None = None):
             .subquery("expired_holds"))
 
 
-stock_status = stock_state  # the catalog's rule (``shop.catalog.stock.stock_state``), exported by ``services``
-
-
 def warehouse_holds_stock(session: Session, warehouse_id: str) -> bool:
     """The warehouse ever held stock (a level, even at zero) or has an inbound shipment.
 

@@ -27,8 +27,14 @@ from shop.errors import InvalidInput
 from shop.markets.errors import UnknownMarket
 from shop.markets.models import Market
 
-from ..errors import (InvalidQuantity, OutOfStock, ReservationClosed, ReservationExpired, ReservationMismatch,
-                      ReservationNotFound)
+from ..errors import (
+    InvalidQuantity,
+    OutOfStock,
+    ReservationClosed,
+    ReservationExpired,
+    ReservationMismatch,
+    ReservationNotFound,
+)
 from ..models import Reservation, ReservationLine, StockLevel
 from .ledger import lock_levels, record
 

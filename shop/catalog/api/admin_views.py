@@ -4,8 +4,16 @@ from shop.api import page_schema, paginate
 from shop.auth import BEARER, require_role
 from shop.db import db
 
-from ..schemas import (CertificateListArgsSchema, CertificateReviewSchema, CertificateSchema, CollectionCreateSchema,
-                       CollectionListArgsSchema, CollectionPatchSchema, CollectionSchema, ExchangeRateListSchema)
+from ..schemas import (
+    CertificateListArgsSchema,
+    CertificateReviewSchema,
+    CertificateSchema,
+    CollectionCreateSchema,
+    CollectionListArgsSchema,
+    CollectionPatchSchema,
+    CollectionSchema,
+    ExchangeRateListSchema,
+)
 from ..services import certificates as certs
 from ..services import collections as cols
 from ..services import rates

@@ -6,10 +6,24 @@ from shop.errors import Forbidden, UnsupportedLocale
 from shop.markets.services import get_market
 
 from ..availability import product_availability
-from ..schemas import (AvailabilitySchema, CertificateCreateSchema, CertificateListArgsSchema, CertificatePatchSchema,
-                       CertificateSchema, MarketPriceInSchema, ProductCreateSchema, ProductListArgsSchema,
-                       ProductPatchSchema, ProductSchema, TranslationInSchema, TranslationSchema,
-                       TranslationStatusSchema, VariantInSchema, VariantPatchSchema, VariantSchema)
+from ..schemas import (
+    AvailabilitySchema,
+    CertificateCreateSchema,
+    CertificateListArgsSchema,
+    CertificatePatchSchema,
+    CertificateSchema,
+    MarketPriceInSchema,
+    ProductCreateSchema,
+    ProductListArgsSchema,
+    ProductPatchSchema,
+    ProductSchema,
+    TranslationInSchema,
+    TranslationSchema,
+    TranslationStatusSchema,
+    VariantInSchema,
+    VariantPatchSchema,
+    VariantSchema,
+)
 from ..services import certificates as certs
 from ..services import products as svc
 from . import seller as blp

@@ -5,8 +5,13 @@ from shop.db import db
 from shop.errors import InvalidInput
 from shop.markets.services import get_market
 
-from ..schemas import (StoreArgsSchema, StoreCollectionSchema, StoreProductArgsSchema, StoreProductDetailSchema,
-                       StoreProductSchema)
+from ..schemas import (
+    StoreArgsSchema,
+    StoreCollectionSchema,
+    StoreProductArgsSchema,
+    StoreProductDetailSchema,
+    StoreProductSchema,
+)
 from ..services import collections as cols
 from ..services import storefront
 from . import store as blp

@@ -173,6 +173,7 @@ def _check_chargeable(amount_minor: int, currency: str) -> None:
 
     from i18n.money import charge_unit
     from shop.errors import InvalidInput
+
     from ..charging import max_charge
 
     unit = charge_unit(currency)

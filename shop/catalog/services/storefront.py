@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from i18n import SOURCE_LOCALE, FALLBACK_LOCALE, pick_translation
+from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, pick_translation
 from i18n.money import Money
 from shop.errors import NotFound
 from shop.sellers.models import Seller
@@ -218,7 +218,8 @@ def search_products(session: Session, market, locale: str, *, page: int = 1, per
 
         result = paginate(session, _eager(query), page, per_page)
         total, products = result["total"], result["items"]
-    return {"items": _views(session, products, market, locale, rate), "page": page, "per_page": per_page, "total": total}
+    return {"items": _views(session, products, market, locale, rate), "page": page, "per_page": per_page,
+            "total": total}
 
 
 def get_store_product(session: Session, market, locale: str, key: str) -> StoreProduct:

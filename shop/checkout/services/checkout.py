@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
-from datetime import timedelta, timezone
-
 from dataclasses import dataclass
+from datetime import timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func, select, text
@@ -29,8 +28,15 @@ from shop.payments.gateway import GatewayError, PaymentGateway
 from shop.payments.models import Payment
 from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
-from ..errors import (CheckoutIncomplete, IdempotencyKeyReused, NotPurchasableHere, OutOfStock,
-                      ShippingOptionUnavailable, TooManyPendingOrders, UnchargeableAmount)
+from ..errors import (
+    CheckoutIncomplete,
+    IdempotencyKeyReused,
+    NotPurchasableHere,
+    OutOfStock,
+    ShippingOptionUnavailable,
+    TooManyPendingOrders,
+    UnchargeableAmount,
+)
 from ..models import Cart, CheckoutKey
 from .quote import Quote, build_quote
 

@@ -7,8 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from fulfillment.inventory import services
-from fulfillment.inventory.errors import (InvalidQuantity, OutOfStock, ReservationClosed, ReservationExpired,
-                                          ReservationMismatch, ReservationNotFound)
+from fulfillment.inventory.errors import (
+    InvalidQuantity,
+    OutOfStock,
+    ReservationClosed,
+    ReservationExpired,
+    ReservationMismatch,
+    ReservationNotFound,
+)
 from fulfillment.inventory.models import Reservation, StockMovement
 from fulfillment.inventory.tasks import release_expired_reservations
 from shop.db import utcnow

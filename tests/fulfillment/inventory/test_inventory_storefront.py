@@ -9,9 +9,9 @@ from fulfillment.warehouses.models import Warehouse
 from shop.catalog.availability import product_availability
 from shop.catalog.models import ProductVariant
 from shop.catalog.stock import product_stock_state, stock_levels
+from tests.shop.catalog.helpers import make_product, variant
 
 from .inventory_helpers import make_warehouse, put_stock, soon
-from tests.shop.catalog.helpers import make_product, variant
 
 
 def test_a_market_without_serving_stock_says_no_stock(app, client, db_session, factory):

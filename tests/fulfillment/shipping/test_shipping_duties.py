@@ -18,8 +18,9 @@ def quote(market, value, *, country=None, hs="330499", shipping=0, today=TODAY, 
     entry = MARKETS[market]
     currency = entry["currency"]
     goods = lines or [Goods(Money(value, currency), quantity, hs)]
-    return landed_cost(market=market, currency=currency, rules=entry["import"], country=country or entry["countries"][0],
-                       subdivision=subdivision, goods=goods, shipping=Money(shipping, currency), today=today)
+    return landed_cost(market=market, currency=currency, rules=entry["import"],
+                       country=country or entry["countries"][0], subdivision=subdivision, goods=goods,
+                       shipping=Money(shipping, currency), today=today)
 
 
 # De minimis: just under / at / just over each threshold.

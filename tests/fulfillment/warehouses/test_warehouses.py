@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from fulfillment.warehouses.models import Warehouse
-
 from tests.fulfillment.inventory.inventory_helpers import make_variants, make_warehouse, put_stock
 
 URL = "/api/v1/admin/warehouses"

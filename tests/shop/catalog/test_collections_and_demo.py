@@ -1,10 +1,10 @@
 from sqlalchemy import func, select
 
 from i18n import LOCALES
-from shop.catalog.availability import product_availability
-from shop.catalog.models import Product, ProductTranslation
-from shop.catalog.demo import seed_catalog
 from shop.accounts.demo import seed_accounts
+from shop.catalog.availability import product_availability
+from shop.catalog.demo import seed_catalog
+from shop.catalog.models import Product, ProductTranslation
 from shop.markets.demo import seed_markets
 from shop.sellers.demo import seed_sellers
 from shop.sellers.models import Seller
@@ -29,7 +29,7 @@ def test_admin_collection_crud(client, factory, db_session):
     patched = client.patch(f"{ADMIN}/{cid}", headers=admin, json={"product_ids": [first.id], "position": 3})
     assert patched.json["product_ids"] == [first.id] and patched.json["position"] == 3
     assert client.patch(f"{ADMIN}/{cid}", headers=admin, json={"product_ids": ["prd_nope"]}).status_code == 404
-    assert client.get(f"/api/v1/store/collections/k-culture?market=KR").status_code == 422
+    assert client.get("/api/v1/store/collections/k-culture?market=KR").status_code == 422
     assert client.get("/api/v1/store/collections/k-culture?market=US&lang=ko").json["title"] == "K-컬처 특별관"
     assert client.delete(f"{ADMIN}/{cid}", headers=admin).status_code == 204
     assert client.get(f"{ADMIN}/{cid}", headers=admin).status_code == 404

@@ -3,9 +3,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from i18n.money import Money
+from i18n.money import Money, from_base
 from shop.catalog.errors import PriceUnavailable
-from shop.catalog.pricing import convert_krw, market_price, price_in_market, round_minor
+from shop.catalog.pricing import market_price, price_in_market, round_minor
 from shop.catalog.services import products as svc
 from shop.markets.services import get_market
 from tests.shop.catalog.helpers import make_product, variant
@@ -46,8 +46,8 @@ def test_charm_keeps_an_exact_ending():
 
 def test_no_rule_rounds_half_up_to_currency_digits():
     assert round_minor(Decimal("1234.5"), {}) == 1235
-    assert convert_krw(1000, Decimal("0.0006849"), "USD") == Decimal("68.4900000")
-    assert convert_krw(1000, Decimal("0.1062"), "JPY") == Decimal("106.2000")
+    assert from_base(1000, "USD", Decimal("0.0006849")) == Decimal("68.4900000")
+    assert from_base(1000, "JPY", Decimal("0.1062")) == Decimal("106.2000")
 
 
 def test_override_wins_and_stale_currency_is_ignored():

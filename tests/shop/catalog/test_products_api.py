@@ -181,5 +181,6 @@ def test_market_price_overrides_must_be_chargeable(client, factory, db_session):
     assert put("JP", 99_999_999).status_code == 200 and put("JP", 100_000_000).status_code == 422
 
     db_session.expire_all()
-    prices = {p.market_code: p.amount_minor for p in db_session.get(type(product), product.id).variants[0].market_prices}
+    stored = db_session.get(type(product), product.id).variants[0]
+    prices = {p.market_code: p.amount_minor for p in stored.market_prices}
     assert prices == {"TW": 99_999_900, "US": 99_999_999, "JP": 99_999_999}

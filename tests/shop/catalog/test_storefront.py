@@ -145,10 +145,14 @@ def test_list_issues_a_constant_number_of_queries(client, factory, db_session, a
 
 
 @pytest.mark.parametrize("query, code", [
-    ({"market": "ZZ"}, "unknown_market"), ({}, "validation_error"), ({"market": "US", "lang": "xx"}, "unsupported_locale"),
-    ({"market": "US", "min_price": "1.5"}, "validation_error"), ({"market": "US", "min_price": "-1"}, "validation_error"),
-    ({"market": "US", "sort": "random"}, "validation_error"), ({"market": "US", "per_page": "1000"}, "validation_error"),
-    ({"market": "US", "q": "x" * 101}, "validation_error"), ({"market": "US", "min_price": 5, "max_price": 1}, "invalid_input"),
+    ({"market": "ZZ"}, "unknown_market"), ({}, "validation_error"),
+    ({"market": "US", "lang": "xx"}, "unsupported_locale"),
+    ({"market": "US", "min_price": "1.5"}, "validation_error"),
+    ({"market": "US", "min_price": "-1"}, "validation_error"),
+    ({"market": "US", "sort": "random"}, "validation_error"),
+    ({"market": "US", "per_page": "1000"}, "validation_error"),
+    ({"market": "US", "q": "x" * 101}, "validation_error"),
+    ({"market": "US", "min_price": 5, "max_price": 1}, "invalid_input"),
 ])
 def test_bad_store_queries_are_4xx(client, db_session, query, code):
     response = client.get(STORE, query_string=query)

@@ -35,7 +35,8 @@ def make_seller(session):
     number = business_number()
     n = next(_n)
     seller, _ = apply_seller(session, legal_name=f"체크아웃 상사 {n}", business_number=number,
-                             contact_email=f"co{n}@example.kr", owner_email=f"co-owner{n}-{os.urandom(3).hex()}@example.kr",
+                             contact_email=f"co{n}@example.kr",
+                             owner_email=f"co-owner{n}-{os.urandom(3).hex()}@example.kr",
                              owner_password="correct horse battery")
     change_status(session, seller.id, "approve")
     session.commit()

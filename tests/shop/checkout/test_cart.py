@@ -110,7 +110,8 @@ def test_address_is_normalised(client, db_session):
 
 def test_hong_kong_needs_no_postal_code(client, db_session):
     cart = new_cart(client, "HK")
-    address = {"name": "陳大文", "line1": "1 Queen's Rd", "city": "Hong Kong", "country": "HK", "phone": "+852 2123 4567"}
+    address = {"name": "陳大文", "line1": "1 Queen's Rd", "city": "Hong Kong", "country": "HK",
+               "phone": "+852 2123 4567"}
 
     response = client.put(f"/api/v1/store/carts/{cart['id']}/shipping-address", json=address)
 

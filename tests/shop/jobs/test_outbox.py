@@ -1,14 +1,12 @@
 """The transactional outbox: after commit only, never for a rollback, and nothing lost while Redis is down."""
 import os
-from datetime import timedelta
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from rq import Queue, SimpleWorker
 
-from shop.db import db
 from shop.jobs.models import OutboxMessage
 from shop.jobs.outbox import defer, relay_pending
 

@@ -59,6 +59,7 @@ def test_an_unrelated_write_commits_while_the_expiry_job_waits_on_the_provider(a
             else:
                 raw.commit()
         finally:
+            raw.invalidate()  # its short lock timeout must not go back into the pool
             raw.close()
     finally:
         fake_payments.hold.set()
