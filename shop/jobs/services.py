@@ -1,12 +1,16 @@
 """Ops' view of background work: queue lengths, failed jobs with their error, the outbox backlog."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from shop.db import utcnow
 
 from .models import OutboxMessage
 
@@ -37,12 +41,26 @@ def outbox_backlog(session: Session) -> tuple[int, object]:
     return int(count or 0), oldest
 
 
+def unfinished(session: Session, *, now: datetime | None = None, limit: int = 20) -> tuple[int, list[dict]]:
+    """Rows handed to Redis whose job has not finished: their count, and the oldest with their age."""
+    now = now or utcnow()
+    where = (OutboxMessage.enqueued_at.is_not(None), OutboxMessage.processed_at.is_(None))
+    count = session.scalar(select(func.count()).where(*where)) or 0
+    rows = session.scalars(select(OutboxMessage).where(*where).order_by(OutboxMessage.created_at).limit(limit))
+    return int(count), [{"id": row.id, "job": row.job, "queue": row.queue, "created_at": row.created_at,
+                         "age_seconds": int((now - row.created_at).total_seconds()), "attempts": row.attempts,
+                         "last_error": row.last_error} for row in rows]
+
+
 def jobs_overview(session: Session, connection) -> dict:
-    """Queue lengths, failed jobs and the outbox backlog; Redis errors propagate to the caller."""
+    """Queue lengths, failed jobs and the outbox: rows not yet handed to Redis, and rows handed
+    over whose job has not finished (with their age); Redis errors propagate to the caller."""
     count, oldest = outbox_backlog(session)
+    unfinished_count, oldest_unfinished = unfinished(session)
     queues = {name: Queue(name, connection=connection).count for name in QUEUES}
     return {"queues": queues, "failed": failed_jobs(connection), "outbox_pending": count,
-            "outbox_oldest_pending_at": oldest}
+            "outbox_oldest_pending_at": oldest, "outbox_unfinished": unfinished_count,
+            "outbox_oldest_unfinished": oldest_unfinished}
 
 
 def requeue_failed(connection, job_id: str) -> bool:

@@ -11,3 +11,13 @@ def record_then_fail(marker: str) -> None:
     record_run(marker)
     db.session.flush()
     raise RuntimeError("boom")
+
+
+def fail_once(marker: str, flag: str) -> None:
+    """Fail the first time (creating the file ``flag``), succeed and record a run after."""
+    import os
+
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        raise RuntimeError("first attempt fails")
+    record_run(marker)
