@@ -5,7 +5,7 @@ MESSAGE_DOMAIN = "checkout"
 
 
 def init_app(app) -> None:
-    """The payment gateway (``PAYMENTS``), webhook and alert endpoints, the expiry of unpaid orders."""
+    """The payment gateway (``PAYMENTS``), webhook, paying again and alert endpoints, the expiry of unpaid orders."""
     from i18n.web import add_domain
     from shop.api import register_blueprints
     from shop.catalog.charging import CHARGE_LIMITS
@@ -19,6 +19,6 @@ def init_app(app) -> None:
     add_domain(app, MESSAGE_DOMAIN)
     PAYMENTS.provide(app, ConfiguredStripe())
     CHARGE_LIMITS.provide(app, StripeChargeLimits())
-    register_blueprints(app, api.blp, api.admin)
+    register_blueprints(app, api.blp, api.admin, api.store)
     register_section(app, "payment", services.payment_section)
     register_periodic(app, "expire_unpaid_orders", "shop.payments.tasks.expire_unpaid_orders", 60)

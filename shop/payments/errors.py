@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import DomainError, ServiceUnavailable
+from shop.errors import Conflict, DomainError, ServiceUnavailable
 
 
 class PaymentsNotConfigured(ServiceUnavailable):
@@ -25,3 +25,17 @@ class InvalidWebhookPayload(DomainError):
     code = "invalid_webhook_payload"
     status = 400
     title = _l("The webhook payload is not a valid event.")
+
+
+class OrderNotPayable(Conflict):
+    """The order can no longer be paid: ``reason`` is ``paid`` (or later), ``canceled`` or ``expired``."""
+
+    code = "order_not_payable"
+    title = _l("This order can no longer be paid.")
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason
+
+    def extra(self) -> dict:
+        return {"reason": self.reason}

@@ -23,6 +23,13 @@ class Payment(Timestamped, db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="requires_payment")
     captured_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The last declined or failed attempt. The order stays payable: the buyer may confirm the same
+    # intent with another card until the reservation expires. ``failure_code`` is Stripe's
+    # ``decline_code`` (else its ``code``); ``failure_message`` is Stripe's English text, for ops
+    # only (buyers see ``shop.payments.failures.failure_text``); ``failed_at`` is the event's time.
+    failure_code: Mapped[str | None] = mapped_column(String(64))
+    failure_message: Mapped[str | None] = mapped_column(String(500))
+    failed_at: Mapped[datetime | None]
 
     __table_args__ = (
         CheckConstraint("status IN ('requires_payment', 'succeeded', 'failed', 'canceled')", name="status"),

@@ -6,29 +6,42 @@ nothing. Order state only moves forward (``pending_payment`` → ``paid`` or
 ``canceled``), so events arriving late or out of order are harmless: a failure after
 success changes nothing, and money arriving for a canceled order, or an amount or
 currency that differs from the order's, is flagged for ops and never marks it paid.
+
+A declined card does not end the order: Stripe lets the buyer confirm the same
+PaymentIntent with another card, so ``payment_intent.payment_failed`` only records why
+(shown translated in the order's ``payment`` section) and the order keeps its stock
+until it is paid, its reservation expires (``expire_unpaid_orders`` cancels the intent,
+then the order) or the intent is canceled (``payment_intent.canceled``).
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
 from shop.db import UnitOfWork, utcnow
 from shop.errors import DomainError
-from shop.jobs.outbox import defer
 from shop.orders import services as orders
 from shop.orders.models import Order
 
-from .errors import PaymentsNotConfigured
+from .errors import OrderNotPayable, PaymentProviderUnavailable, PaymentsNotConfigured
+from .failures import failure_view
 from .gateway import PAYMENTS, GatewayError, Intent, PaymentGateway
 from .models import Payment, PaymentAlert, StripeEvent
 from .stripe import StripeCurrencyError, WebhookEvent, from_stripe_amount
 
 log = logging.getLogger(__name__)
 SUCCEEDED = "payment_intent.succeeded"
-FAILED = ("payment_intent.payment_failed", "payment_intent.canceled")
+PAYMENT_FAILED = "payment_intent.payment_failed"
+CANCELED = "payment_intent.canceled"
+HANDLED = (SUCCEEDED, PAYMENT_FAILED, CANCELED)
+# Longest failure code and message kept (``payments.failure_code`` / ``failure_message``).
+_MAX_CODE, _MAX_MESSAGE = 64, 500
 
 
 def gateway() -> PaymentGateway:
@@ -44,7 +57,8 @@ def payment_section(session: Session, order: Order) -> dict | None:
     payment = get_payment(session, order.id)
     if payment is None:
         return None
-    return {"provider": payment.provider, "status": payment.status, "intent_id": payment.intent_id}
+    return {"provider": payment.provider, "status": payment.status, "intent_id": payment.intent_id,
+            "failure": failure_view(payment)}
 
 
 def get_payment(session: Session, order_id: str) -> Payment | None:
@@ -86,7 +100,7 @@ def handle_event(session: Session, event: WebhookEvent) -> str:
     record = StripeEvent(id=event.id, type=event.type, intent_id=intent_id, outcome="processing")
     session.add(record)
     session.flush()  # a concurrent delivery of the same event fails here on the primary key
-    if intent_id is None or (event.type != SUCCEEDED and event.type not in FAILED):
+    if intent_id is None or event.type not in HANDLED:
         outcome = "ignored"
     else:
         outcome = _apply(session, event, intent_id)
@@ -104,7 +118,9 @@ def _apply(session: Session, event: WebhookEvent, intent_id: str) -> str:
     order = orders.lock_order(session, payment.order_id)
     if event.type == SUCCEEDED:
         return _succeeded(session, event, payment, order)
-    return _failed(session, event, payment, order)
+    if event.type == CANCELED:
+        return _canceled(session, payment, order)
+    return _failed(event, payment, order)
 
 
 def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: Order) -> str:
@@ -136,8 +152,8 @@ def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: O
             return "paid_without_stock"
         return "paid"
     if order.status == "canceled":
-        # Money for an order whose stock was released (e.g. a success racing the cancel job after a
-        # payment_failed): nothing ships, so the buyer must be refunded. Refunds are made by ops.
+        # Money for an order whose stock was released (a success racing the expiry job, or an intent
+        # confirmed after it was canceled): nothing ships, so the buyer must be refunded, by ops.
         _alert(session, "paid_after_cancel", order_id=order.id, intent_id=payment.intent_id, event_id=event.id,
                cancel_reason=order.cancel_reason, action="refund",
                amount={"amount": expected.amount, "currency": expected.currency})
@@ -145,20 +161,105 @@ def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: O
     return "already_paid"
 
 
-def _failed(session: Session, event: WebhookEvent, payment: Payment, order: Order) -> str:
+def _canceled(session: Session, payment: Payment, order: Order) -> str:
+    """The intent was canceled (by the expiry job, ops or Stripe): the order ends, its stock is freed."""
     if order.status != "pending_payment" or payment.status == "succeeded":
         return "stale"
-    payment.status = "canceled" if event.type == "payment_intent.canceled" else "failed"
-    reason = "payment_canceled" if event.type == "payment_intent.canceled" else "payment_failed"
-    orders.cancel_order(session, order, reason)
-    if event.type != "payment_intent.canceled":
-        # Stop the intent so the buyer cannot pay an order whose stock was released. The outbox
-        # pushes the job to RQ right after this transaction commits, on the "high" queue that
-        # workers take first; a success that still slips in before it runs is flagged
-        # ``paid_after_cancel`` for a refund (see ``_succeeded``).
-        defer(session, "shop.payments.tasks.cancel_intent", queue="high", intent_id=payment.intent_id,
-              dedupe_key=f"cancel-intent:{payment.intent_id}")
+    payment.status = "canceled"
+    orders.cancel_order(session, order, "payment_canceled")
     return "canceled"
+
+
+def _failed(event: WebhookEvent, payment: Payment, order: Order) -> str:
+    """A declined or failed attempt: record why and leave the order payable.
+
+    Nothing is canceled and no job stops the intent: the buyer may confirm it again with
+    another card (``resume_payment``) until the order expires. A failure older than the
+    one recorded (events out of order) changes nothing.
+    """
+    if order.status != "pending_payment" or payment.status in ("succeeded", "canceled"):
+        return "stale"
+    try:
+        at = datetime.fromtimestamp(event.created, timezone.utc) if event.created else utcnow()
+    except (OverflowError, OSError, ValueError):  # a signed but absurd timestamp
+        at = utcnow()
+    if payment.failed_at is not None and at < payment.failed_at:
+        return "stale"
+    error = event.object.get("last_payment_error") or {}  # types checked by stripe._check_event
+    code = error.get("decline_code") or error.get("code") or None
+    message = error.get("message") or None
+    payment.status = "failed"
+    payment.failure_code = code[:_MAX_CODE] if code else None
+    payment.failure_message = message[:_MAX_MESSAGE] if message else None
+    payment.failed_at = at
+    return "failed"
+
+
+@dataclass(frozen=True)
+class PayableOrder:
+    order: Order
+    payment: Payment
+
+
+def get_payable_order(session: Session, order_id: str, *, user=None, token: str | None = None,
+                      now: datetime | None = None) -> tuple[Order, Payment | None]:
+    """The order, for its owner or the holder of its guest token, if it can still be paid.
+
+    Raises ``NotFound`` for anyone else (the order is never revealed) and
+    ``OrderNotPayable`` (409) when it was paid, canceled or has expired.
+    """
+    order = orders.get_order_for(session, order_id, user=user, token=token)
+    payment = get_payment(session, order.id)
+    if order.status == "canceled" or (payment is not None and payment.status == "canceled"):
+        raise OrderNotPayable("canceled")
+    if order.status != "pending_payment" or (payment is not None and payment.status == "succeeded"):
+        raise OrderNotPayable("paid")
+    if order.expires_at <= (now or utcnow()):
+        raise OrderNotPayable("expired")  # the expiry job has not canceled it yet
+    return order, payment
+
+
+def ensure_intent(uow: UnitOfWork, gateway_: PaymentGateway, order_id: str) -> Payment:
+    """The order's recorded PaymentIntent, created first if it has none (checkout, resume).
+
+    In stages: the read transaction is committed, the intent is created with no transaction
+    open under the order's own idempotency key (a retry gets the same intent), and it is
+    recorded in a new transaction (the first one recorded wins a race). Raises
+    ``PaymentProviderUnavailable`` (503) when the provider cannot be reached.
+    """
+    session = uow.session
+    payment = get_payment(session, order_id)
+    if payment is not None:
+        return payment
+    order = session.get(Order, order_id)
+    amount = Money(order.total_minor, order.currency)
+    metadata = {"order_id": order.id, "order_number": order.number}
+    uow.commit()  # nothing open or locked while the provider is called
+    try:
+        intent = gateway_.create_intent(amount=amount, idempotency_key=intent_key(order_id), metadata=metadata)
+    except GatewayError as exc:
+        log.warning("order %s: payment provider: %s", order_id, exc)
+        raise PaymentProviderUnavailable() from exc
+    try:
+        payment = record_intent(session, session.get(Order, order_id), intent)
+        uow.commit()
+    except IntegrityError:
+        uow.rollback()  # a concurrent request recorded it first
+        payment = get_payment(session, order_id)
+    return payment
+
+
+def resume_payment(uow: UnitOfWork, gateway_: PaymentGateway, order_id: str, *, user=None,
+                   token: str | None = None) -> PayableOrder:
+    """The order's PaymentIntent again, to confirm it (another card after a decline).
+
+    Raises what ``get_payable_order`` raises; an order whose intent was never recorded (the
+    provider was down at checkout) gets it now (``ensure_intent``).
+    """
+    with uow:
+        order, _ = get_payable_order(uow.session, order_id, user=user, token=token)
+        payment = ensure_intent(uow, gateway_, order.id)
+        return PayableOrder(uow.session.get(Order, order_id), payment)
 
 
 def expire_unpaid_orders(uow: UnitOfWork, gateway_: PaymentGateway | None, *, limit: int = 100) -> dict[str, str]:
@@ -208,7 +309,7 @@ def cancel_expired(session: Session, order_id: str, *, intent_canceled: bool) ->
     if order is None or order.status != "pending_payment" or order.expires_at > utcnow():
         return "skipped"
     payment = get_payment(session, order.id)
-    if payment is not None and intent_canceled and payment.status == "requires_payment":
+    if payment is not None and intent_canceled and payment.status in ("requires_payment", "failed"):
         payment.status = "canceled"
     orders.cancel_order(session, order, "expired")
     return "canceled"

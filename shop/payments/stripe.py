@@ -242,7 +242,7 @@ def _check_event(data) -> WebhookEvent:
     if "id" in obj and not isinstance(obj["id"], str):
         raise MalformedEvent("data.object.id: a string")
     if obj.get("object") == "payment_intent":
-        # What the payment services read: the intent id, its amounts, currency and metadata.
+        # What the payment services read: the intent id, its amounts, currency, metadata, last error.
         if not isinstance(obj.get("id"), str) or not 0 < len(obj["id"]) <= _MAX_ID:
             raise MalformedEvent("data.object.id: a string of 1 to 100 characters")
         if not isinstance(obj.get("currency"), str) or not 0 < len(obj["currency"]) <= 10:
@@ -253,6 +253,14 @@ def _check_event(data) -> WebhookEvent:
             raise MalformedEvent("data.object.amount_received: an integer")
         if obj.get("metadata") is not None and not isinstance(obj["metadata"], dict):
             raise MalformedEvent("data.object.metadata: an object")
+        # Why an attempt failed (payment_intent.payment_failed): the codes and message Dari keeps.
+        error = obj.get("last_payment_error")
+        if error is not None:
+            if not isinstance(error, dict):
+                raise MalformedEvent("data.object.last_payment_error: an object")
+            for member in ("code", "decline_code", "message"):
+                if error.get(member) is not None and not isinstance(error[member], str):
+                    raise MalformedEvent(f"data.object.last_payment_error.{member}: a string")
     return WebhookEvent(id=event_id, type=event_type, created=created, object=obj)
 
 

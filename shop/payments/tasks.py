@@ -12,7 +12,11 @@ log = logging.getLogger(__name__)
 
 
 def cancel_intent(intent_id: str) -> str:
-    """Cancel a PaymentIntent at the provider (no-op when it already succeeded or was canceled)."""
+    """Cancel a PaymentIntent at the provider (no-op when it already succeeded or was canceled).
+
+    Nothing defers it any more (a declined card leaves the intent confirmable); kept so that
+    jobs already in the outbox or on RQ from before that change still run.
+    """
     return services.gateway().cancel(intent_id).status
 
 

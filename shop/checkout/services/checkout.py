@@ -8,7 +8,6 @@ transaction open; record it in a new transaction. A retry with the same
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta, timezone
@@ -19,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
+from shop.clients import client_network
 from shop.db import UnitOfWork, utcnow
 from shop.orders.inventory import INVENTORY, StockShortage
 from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments import services as payments
-from shop.payments.errors import PaymentProviderUnavailable
-from shop.payments.gateway import GatewayError, PaymentGateway
+from shop.payments.gateway import PaymentGateway
 from shop.payments.models import Payment
 from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
@@ -63,25 +62,6 @@ def find_keyed_order(session: Session, key: str, cart_id: str) -> Order | None:
     if record.fingerprint != fingerprint(cart_id):
         raise IdempotencyKeyReused()
     return session.get(Order, record.order_id) if record.order_id else None
-
-
-def client_network(address: str | None) -> str | None:
-    """The key of a client address for the pending-order cap: the IPv4 address, or the IPv6 /64.
-
-    One subscriber usually holds a whole IPv6 /64, so counting single IPv6 addresses would
-    let one buyer step around the cap.
-    """
-    if not address:
-        return None
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return address[:64]
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        return str(ip.ipv4_mapped)
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def _advisory_lock(session: Session, key: str) -> None:
@@ -253,11 +233,11 @@ def checkout(uow: UnitOfWork, gateway: PaymentGateway, cart_id: str, *, key: str
 
     Stage 1: ``place_order`` and commit (a twin request with the same key that wins the
     race makes this one's commit fail on the unique key: it is run again and finds the
-    twin's order). Stage 2, only for an unpaid order without an intent: the intent is
-    created with no transaction open, under an idempotency key derived from the order.
-    Stage 3: the intent is recorded in a new transaction (the first one recorded wins).
-    Raises what ``place_order`` raises, and ``PaymentProviderUnavailable`` (503) when the
-    provider cannot be reached: the order and its stock stay, and the same key resumes.
+    twin's order). Stages 2 and 3, only for an unpaid order without an intent
+    (``payments.ensure_intent``): the intent is created with no transaction open, under an
+    idempotency key derived from the order, and recorded in a new transaction. Raises what
+    ``place_order`` raises, and ``PaymentProviderUnavailable`` (503) when the provider cannot
+    be reached: the order and its stock stay, and the same key resumes.
     """
     session = uow.session
     with uow:
@@ -270,21 +250,7 @@ def checkout(uow: UnitOfWork, gateway: PaymentGateway, cart_id: str, *, key: str
             uow.commit()
         payment = payments.get_payment(session, order.id)
         if payment is None and order.status == "pending_payment":
-            order_id, amount = order.id, order_amount(order)
-            metadata = {"order_id": order.id, "order_number": order.number}
-            uow.commit()  # end the read transaction: no lock is held while the provider is called
-            try:
-                intent = gateway.create_intent(amount=amount, idempotency_key=payments.intent_key(order_id),
-                                               metadata=metadata)
-            except GatewayError as exc:
-                current_app.logger.warning("payment provider: %s", exc)
-                raise PaymentProviderUnavailable() from exc
-            try:
-                payment = payments.record_intent(session, session.get(Order, order_id), intent)
-                uow.commit()
-            except IntegrityError:
-                uow.rollback()
-                payment = payments.get_payment(session, order_id)
-            order = session.get(Order, order_id)
+            payment = payments.ensure_intent(uow, gateway, order.id)
+            order = session.get(Order, order.id)
         return CheckoutResult(order=order, payment=payment, created=created)
 

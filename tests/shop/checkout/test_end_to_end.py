@@ -1,4 +1,5 @@
-"""Browse → cart → quote → checkout → PaymentIntent confirmed on localstripe → its webhook → order paid.
+"""Browse → cart → quote → checkout → PaymentIntent confirmed on localstripe → its webhook → order paid
+(also after a declined card, on the same intent).
 
 The app runs for real on a loopback port (werkzeug, a committed database) so that
 localstripe's signed webhook reaches it over HTTP.
@@ -15,8 +16,9 @@ from werkzeug.serving import make_server
 
 from fulfillment.inventory.models import Reservation
 from shop.jobs.models import OutboxMessage
+from shop.payments.models import PaymentAlert
 from tests.shop.checkout.helpers import ADDRESSES, make_item
-from tests.shop.payments.stripe_fixtures import confirm_intent, free_port, register_webhook
+from tests.shop.payments.stripe_fixtures import confirm_intent, free_port, register_webhook, retry_intent
 
 
 @pytest.fixture
@@ -84,7 +86,8 @@ def test_browse_to_paid_through_localstripe_and_its_webhook(live_app, committed_
 
 
 @pytest.mark.live
-def test_declined_card_cancels_the_order_and_frees_the_stock(live_app, committed_db, stripe_on):
+def test_a_declined_card_keeps_the_order_and_another_card_pays_it(live_app, committed_db, stripe_on):
+    """Both of localstripe's webhooks (the decline, then the success on the same intent) reach the app."""
     variant = make_item(committed_db, stock=2)
     variant_id, product_id = variant.id, variant.product_id
     committed_db.remove()
@@ -93,8 +96,32 @@ def test_declined_card_cancels_the_order_and_frees_the_stock(live_app, committed
     intent = confirm_intent(stripe_on, result["payment_intent_id"], "pm_card_chargeCustomerFail")
     assert intent.get("status") != "succeeded"
 
-    order = wait_for_status(live_app, result["order"]["id"], result["access_token"], "canceled")
-    assert order["status"] == "canceled" and order["cancel_reason"] == "payment_failed"
+    order = wait_for_failure(live_app, result["order"]["id"], result["access_token"])
+    assert order["status"] == "pending_payment" and order["cancel_reason"] is None
+    assert order["payment"]["failure"]["code"] == "card_declined"
     committed_db.remove()
     reservation = committed_db.scalar(select(Reservation).where(Reservation.reference == order["id"]))
-    assert reservation.status == "released"
+    assert reservation.status == "active"
+    committed_db.remove()
+    again = requests.post(f"{live_app}/api/v1/store/orders/{order['id']}/payment",
+                          headers={"X-Order-Token": result["access_token"]}, timeout=10)
+    assert again.status_code == 200 and again.json()["client_secret"] == result["client_secret"]
+
+    assert retry_intent(stripe_on, result["payment_intent_id"], "pm_card_visa")["status"] == "succeeded"
+
+    paid = wait_for_status(live_app, order["id"], result["access_token"], "paid")
+    assert paid["status"] == "paid" and paid["payment"]["status"] == "succeeded"
+    committed_db.remove()
+    reservation = committed_db.scalar(select(Reservation).where(Reservation.reference == order["id"]))
+    assert reservation.status == "allocated"
+    assert committed_db.scalar(select(PaymentAlert).where(PaymentAlert.order_id == order["id"])) is None
+
+
+def wait_for_failure(base, order_id, token, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        order = requests.get(f"{base}/api/v1/store/orders/{order_id}", headers={"X-Order-Token": token},
+                             timeout=10).json()
+        if (order.get("payment") or {}).get("failure") or time.monotonic() > deadline:
+            return order
+        time.sleep(0.2)

@@ -91,7 +91,7 @@ def test_paid_canceled_or_expired_orders_do_not_count(client, db_session, stripe
     assert buy(client, item.id, ip="198.51.100.1")[1].status_code == 201  # paid: a slot is free again
 
     intent = db_session.scalar(select(Payment.intent_id).where(Payment.order_id == second.id))
-    assert post_event(client, intent_event("payment_intent.payment_failed", intent, second.total_minor,
+    assert post_event(client, intent_event("payment_intent.canceled", intent, second.total_minor,
                                            "usd")).json["outcome"] == "canceled"
     assert buy(client, item.id, ip="198.51.100.1")[1].status_code == 201  # canceled: free again
 

@@ -67,3 +67,40 @@ def confirm_intent(base: str, intent_id: str, payment_method: str = "pm_card_vis
                   auth=auth, timeout=10).raise_for_status()
     response = requests.post(f"{base}/v1/payment_intents/{intent_id}/confirm", auth=auth, timeout=10)
     return response.json()
+
+
+# The card localstripe accepts and then declines when charged (4000 0000 0000 0341).
+DECLINING_CARD = "pm_card_chargeCustomerFail"
+
+
+def retry_intent(base: str, intent_id: str, payment_method: str = "pm_card_visa") -> dict:
+    """What the browser does after a decline: the same intent confirmed again with another card.
+
+    Stripe puts a declined intent back to ``requires_confirmation`` once another card is
+    attached; localstripe keeps the failed charge as ``latest_charge`` (so the intent stays
+    ``requires_payment_method`` and a confirm is refused). Clearing it with the new card
+    (localstripe takes a ``null`` only in a JSON body) does what Stripe does.
+    """
+    auth = (SECRET_KEY, "")
+    requests.post(f"{base}/v1/payment_intents/{intent_id}",
+                  json={"payment_method": payment_method, "latest_charge": None},
+                  auth=auth, timeout=10).raise_for_status()
+    response = requests.post(f"{base}/v1/payment_intents/{intent_id}/confirm", auth=auth, timeout=10)
+    return response.json()
+
+
+def stripe_event(base: str, intent_id: str, event_type: str) -> dict:
+    """The last event of ``event_type`` localstripe made for the intent (the payload its webhook sends)."""
+    auth, found, after = (SECRET_KEY, ""), None, None
+    while True:
+        params = {"type": event_type, "limit": 100, **({"starting_after": after} if after else {})}
+        page = requests.get(f"{base}/v1/events", params=params, auth=auth, timeout=10).json()
+        for event in page["data"]:
+            if event["data"]["object"].get("id") == intent_id:
+                found = event
+        if not page["has_more"] or not page["data"]:
+            break
+        after = page["data"][-1]["id"]
+    if found is None:
+        raise AssertionError(f"localstripe made no {event_type} for {intent_id}")
+    return found

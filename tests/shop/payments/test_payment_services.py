@@ -54,15 +54,23 @@ def test_a_failure_after_success_changes_nothing(client, db_session, fake_paymen
     assert order.status == "paid"
 
 
-def test_a_failure_cancels_and_defers_stopping_the_intent(client, db_session, fake_payments):
+def test_a_failure_keeps_the_order_payable_and_defers_nothing(client, db_session, fake_payments):
     from shop.jobs.models import OutboxMessage
 
     order, payment = placed(client, db_session)
+    declined = event("payment_failed", payment)
+    declined.object["last_payment_error"] = {"code": "card_declined", "decline_code": "insufficient_funds",
+                                             "message": "Your card has insufficient funds."}
 
-    assert services.handle_event(db_session, event("payment_failed", payment)) == "canceled"
-    assert order.status == "canceled" and payment.status == "failed"
+    assert services.handle_event(db_session, declined) == "failed"
+    assert order.status == "pending_payment" and order.cancel_reason is None and payment.status == "failed"
+    assert (payment.failure_code, payment.failure_message) == ("insufficient_funds",
+                                                               "Your card has insufficient funds.")
+    assert payment.failed_at is not None
     key = f"cancel-intent:{payment.intent_id}"
-    assert db_session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key))
+    assert db_session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key)) is None
+    assert db_session.scalar(select(OutboxMessage).where(OutboxMessage.job == "shop.payments.tasks.cancel_intent")) \
+        is None
 
 
 def test_an_unexpired_order_is_not_canceled_by_the_expiry(client, db_session, fake_payments):
