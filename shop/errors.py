@@ -26,13 +26,16 @@ class DomainError(Exception):
 
     Subclasses set ``code`` (stable, snake_case), ``status`` and ``title``
     (a lazily translated string). ``detail`` may be a lazy string formatted with
-    ``params`` at render time; ``errors`` carries per-field messages.
+    ``params`` at render time; ``errors`` carries per-field messages. An error
+    that knows when trying again can succeed sets ``retry_after`` (seconds): it
+    becomes the ``Retry-After`` header; ``headers()`` may add others.
     """
 
     code = "domain_error"
     status = 400
     title = _l("The request could not be completed.")
     detail: Any = None
+    retry_after: int | None = None
 
     def __init__(self, detail: Any = None, *, errors: dict | None = None, **params: Any):
         super().__init__(str(detail) if detail is not None else self.code)
@@ -52,6 +55,10 @@ class DomainError(Exception):
     def extra(self) -> dict:
         """Additional members for the problem document (e.g. the lines out of stock)."""
         return {}
+
+    def headers(self) -> dict[str, str]:
+        """Response headers of the problem (``Retry-After`` from ``retry_after``)."""
+        return {"Retry-After": str(max(int(self.retry_after), 1))} if self.retry_after is not None else {}
 
 
 class NotFound(DomainError):
@@ -117,6 +124,19 @@ class InvalidValue(DomainError):
     code = "invalid_value"
     status = 422
     title = _l("A value is outside what can be stored.")
+
+
+class CredentialInQuery(DomainError):
+    """A secret (an access token) came in the query string, which proxies and servers write to their logs.
+
+    Refused rather than ignored, so that a client still sending it learns where it belongs
+    (``header``) instead of getting a puzzling 404.
+    """
+
+    code = "credential_in_query"
+    status = 400
+    title = _l("Access tokens must not be sent in the URL.")
+    detail = _l("Send the token in the %(header)s header instead.")
 
 
 # Unique constraints whose violation has a domain error of its own, by (table, columns):
@@ -193,8 +213,15 @@ HTTP_DETAILS = {
 }
 
 
+# Every 401 names the scheme to authenticate with (RFC 9110 §11.6.1, RFC 6750 §3), and every
+# 429 says when to come back (RFC 6585 §4); a 429 that does not know is given this many seconds.
+WWW_AUTHENTICATE = 'Bearer realm="dari"'
+DEFAULT_RETRY_AFTER_SECONDS = 60
+
+
 def problem(status: int, code: str, title: str, detail: str | None = None,
             errors: Any = None, headers: dict | None = None, **extra: Any) -> Response:
+    """The one problem+json renderer: every error response is built here."""
     body = {"type": "about:blank", "title": title, "status": status, "code": code}
     if detail:
         body["detail"] = detail
@@ -204,12 +231,17 @@ def problem(status: int, code: str, title: str, detail: str | None = None,
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     for key, value in (headers or {}).items():
         response.headers[key] = value
+    if status == 401:
+        response.headers.setdefault("WWW-Authenticate", WWW_AUTHENTICATE)
+    elif status == 429:
+        response.headers.setdefault("Retry-After", str(DEFAULT_RETRY_AFTER_SECONDS))
     return response
 
 
 def render_domain_error(error: DomainError) -> Response:
     errors = translate_messages(error.errors) if error.errors else None
-    return problem(error.status, error.code, str(error.title), error.render_detail(), errors, **error.extra())
+    return problem(error.status, error.code, str(error.title), error.render_detail(), errors, error.headers(),
+                   **error.extra())
 
 
 def render_http_exception(error: HTTPException) -> Response:
@@ -235,6 +267,10 @@ def render_http_exception(error: HTTPException) -> Response:
             headers["Allow"] = ", ".join(allowed)
     elif status in HTTP_DETAILS:
         detail = str(HTTP_DETAILS[status])
+    # werkzeug's own Unauthorized(www_authenticate=…) and TooManyRequests(retry_after=…) keep theirs.
+    for name, value in error.get_headers():
+        if name in ("WWW-Authenticate", "Retry-After"):
+            headers[name] = value
     return problem(status, code, title, detail, errors, headers)
 
 

@@ -3,11 +3,10 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from shop.db import db
+from shop.db import UnitOfWork, db
 
 from . import services
 from .auth import BEARER, current_token, require_user
-from .errors import InvalidCredentials
 from .schemas import RegisterSchema, TokenRequestSchema, TokenSchema, UserSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
@@ -28,21 +27,21 @@ def register(data):
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(data):
-    """Exchange e-mail and password for an opaque bearer token."""
+    """Exchange e-mail and password for an opaque bearer token.
+
+    Failed sign-ins are throttled per client address and per account (429
+    ``too_many_login_attempts`` with ``Retry-After``); see ``services.authenticate``.
+    """
     config = current_app.config
-    try:
+    with UnitOfWork(db.session) as uow:
         plain, token = services.authenticate(
-            db.session, data["email"], data["password"],
+            uow, data["email"], data["password"],
             secret_key=config["SECRET_KEY"],
             token_ttl=timedelta(hours=config["TOKEN_TTL_HOURS"]),
-            max_failures=config["LOGIN_MAX_FAILURES"],
-            window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+            limits=services.LoginLimits.from_config(config),
             remote_addr=request.remote_addr,
         )
-    except InvalidCredentials:
-        db.session.commit()  # keep the failed attempt: it feeds the throttle
-        raise
-    db.session.commit()
+        uow.commit()
     return {"access_token": plain, "token_type": "Bearer", "expires_at": token.expires_at, "user": token.user}
 
 

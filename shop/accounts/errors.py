@@ -15,10 +15,23 @@ class InvalidCredentials(Unauthorized):
 
 
 class TooManyAttempts(DomainError):
+    """This client has failed to sign in too often (``shop.accounts.services.authenticate`` says when).
+
+    ``retry_after`` is the number of seconds until the window that refused it has passed
+    (the ``Retry-After`` header and a member of the problem).
+    """
+
     code = "too_many_login_attempts"
     status = 429
     title = _l("Too many failed sign-in attempts. Try again later.")
     detail = _l("Try again in %(minutes)s minutes.")
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(int(retry_after), 1)
+        super().__init__(minutes=-(-self.retry_after // 60))
+
+    def extra(self) -> dict:
+        return {"retry_after": self.retry_after}
 
 
 class InvalidToken(Unauthorized):

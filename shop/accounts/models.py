@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Timestamped, db, id_column, utcnow
@@ -56,3 +56,20 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_login_attempts_email_created", "email", "created_at"),)
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins counted for one key within a fixed window (``shop.accounts.services``).
+
+    ``key`` is ``account:<email>``, ``client:<network>`` or ``client-account:<network> <email>``;
+    the window starts at the first failure counted and lasts ``LOGIN_FAILURE_WINDOW_MINUTES``.
+    The row is the lock its sign-ins queue on, so parallel guesses cannot count past a limit.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    window_started_at: Mapped[datetime]
+    failures: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)

@@ -2,17 +2,36 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
+from urllib.parse import quote
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 
 from i18n import to_babel
 from i18n.money import Money
 
 from .models import Order
+from .services import access_token
 
 
-def render_confirmation(order: Order) -> tuple[str, str]:
-    """``(subject, body)`` in the order's locale."""
+def order_link(order: Order, *, storefront_url: str | None, secret_key: str) -> str | None:
+    """The storefront's page of ``order`` (``<STOREFRONT_URL>/orders/<id>``), None without a storefront URL.
+
+    A guest's order carries its access token in the fragment (``#token=…``): browsers never
+    send a fragment to any server, so the token stays out of access logs and ``Referer``
+    headers; the storefront reads it and sends it as ``X-Order-Token``. An account's order
+    gets no token: its owner signs in.
+    """
+    if not storefront_url:
+        return None
+    link = f"{storefront_url.rstrip('/')}/orders/{quote(order.id, safe='')}"
+    if order.user_id is None:
+        link += f"#token={access_token(order.id, secret_key)}"
+    return link
+
+
+def render_confirmation(order: Order, *, link: str | None = None) -> tuple[str, str]:
+    """``(subject, body)`` in the order's locale; ``link`` (``order_link``), when given, ends the body."""
     with force_locale(to_babel(order.locale)):
         def fmt(amount: int) -> str:
             return Money(amount, order.currency).format(order.locale)
@@ -45,6 +64,8 @@ def render_confirmation(order: Order) -> tuple[str, str]:
         if order.transit_days:
             lines += ["", gettext("Estimated delivery: %(min)s to %(max)s business days after dispatch.",
                                   min=order.transit_days[0], max=order.transit_days[1])]
+        if link:
+            lines += ["", gettext("See your order and follow its delivery:"), link]
         return subject, "\n".join(lines) + "\n"
 
 
@@ -52,5 +73,7 @@ def confirmation_message(order: Order) -> EmailMessage:
     """The confirmation of ``order``, ready for ``shop.mail.send``."""
     from shop.mail import compose
 
-    subject, body = render_confirmation(order)
+    link = order_link(order, storefront_url=current_app.config.get("STOREFRONT_URL"),
+                      secret_key=current_app.config["SECRET_KEY"])
+    subject, body = render_confirmation(order, link=link)
     return compose(to=order.email, subject=subject, body=body, locale=order.locale)

@@ -64,7 +64,3 @@ class AdminOrderListArgsSchema(OrderListArgsSchema):
     number = ma.fields.String(validate=ma.validate.Length(max=20))
     created_from = UTCDateTimeField()
     created_to = UTCDateTimeField()
-
-
-class OrderAccessArgsSchema(ma.Schema):
-    access_token = ma.fields.String(validate=ma.validate.Length(max=100))

@@ -164,3 +164,63 @@ def test_parallel_registrations_of_one_email_get_one_201_and_409s(app, committed
         thread.join()
     assert sorted(statuses) == [201] + [409] * 9
     assert codes.count("email_taken") == 9
+
+
+@pytest.mark.parametrize("method, url, kwargs, code", [
+    ("get", "/api/v1/auth/me", {}, "invalid_token"),
+    ("get", "/api/v1/auth/me", {"headers": {"Authorization": "Bearer nonsense"}}, "invalid_token"),
+    ("delete", "/api/v1/auth/token", {}, "invalid_token"),
+    ("get", "/api/v1/store/orders", {}, "invalid_token"),
+    ("post", "/api/v1/auth/token", {"json": {"email": "nobody@example.com", "password": "wrong password"}},
+     "invalid_credentials"),
+])
+def test_every_401_names_the_bearer_scheme(client, db_session, method, url, kwargs, code):
+    response = getattr(client, method)(url, **kwargs)
+    assert response.status_code == 401 and response.json["code"] == code
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="dari"'
+
+
+def test_the_login_429_carries_its_retry_after(app, client, db_session):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/api/v1/auth/token", json={"email": "someone@example.com", "password": "wrong password"})
+    response = client.post("/api/v1/auth/token", json={"email": "someone@example.com", "password": "wrong password"})
+    assert response.status_code == 429 and response.json["code"] == "too_many_login_attempts"
+    assert 0 < int(response.headers["Retry-After"]) <= app.config["LOGIN_FAILURE_WINDOW_MINUTES"] * 60
+    assert "WWW-Authenticate" not in response.headers
+
+
+def test_the_checkout_cap_429_carries_its_retry_after(app, client, db_session, stripe_on, monkeypatch):
+    from tests.shop.checkout.helpers import checkout, make_item, ready_cart
+
+    monkeypatch.setitem(app.config, "CHECKOUT_MAX_PENDING_PER_BUYER", 1)
+    item = make_item(db_session, stock=5)
+    assert checkout(client, ready_cart(client, "US", item.id)["id"]).status_code == 201
+
+    response = checkout(client, ready_cart(client, "US", item.id)["id"])
+
+    assert response.status_code == 429 and response.json["code"] == "too_many_pending_orders"
+    assert int(response.headers["Retry-After"]) == response.json["retry_after"] > 0
+
+
+def test_problems_without_a_known_wait_still_say_when_to_retry(app):
+    from werkzeug.exceptions import TooManyRequests, Unauthorized
+
+    from shop.errors import (
+        DEFAULT_RETRY_AFTER_SECONDS,
+        DomainError,
+        problem,
+        render_domain_error,
+        render_http_exception,
+    )
+
+    class Slow(DomainError):
+        code = "slow_down"
+        status = 429
+        retry_after = 7
+
+    with app.test_request_context():
+        assert problem(429, "x", "x").headers["Retry-After"] == str(DEFAULT_RETRY_AFTER_SECONDS)
+        assert render_http_exception(TooManyRequests(retry_after=12)).headers["Retry-After"] == "12"
+        assert render_http_exception(Unauthorized()).headers["WWW-Authenticate"] == 'Bearer realm="dari"'
+        assert render_domain_error(Slow()).headers["Retry-After"] == "7"
+        assert "Retry-After" not in problem(400, "x", "x").headers

@@ -73,30 +73,37 @@ def test_wrong_password_is_401_and_unknown_email_alike(client, db_session):
     assert wrong.json["code"] == unknown.json["code"] == "invalid_credentials"
 
 
-def test_repeated_failed_logins_are_throttled(app, client, db_session):
+def test_repeated_failed_logins_are_throttled_for_the_failing_client(app, client, db_session):
     register(client)
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):
         wrong = client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": "x" * 12})
         assert wrong.status_code == 401
-    # even the right password is refused while throttled
+    # the client that has been failing is refused even with the right password, and told when to come back
     response = client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert response.json["code"] == "too_many_login_attempts"
+    window = app.config["LOGIN_FAILURE_WINDOW_MINUTES"] * 60
+    assert 0 < int(response.headers["Retry-After"]) <= window
+    assert response.json["retry_after"] == int(response.headers["Retry-After"])
+    # the owner elsewhere is not locked out by it
+    elsewhere = client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert elsewhere.status_code == 201
 
 
 def test_throttle_window_passes(app, client, db_session):
     from datetime import timedelta
 
-    from shop.accounts.models import LoginAttempt
-    from shop.db import utcnow
+    from shop.accounts.models import LoginThrottle
 
     register(client)
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": "x" * 12})
+    assert client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": PASSWORD}).status_code == 429
     window = timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"] + 1)
-    for attempt in db_session.query(LoginAttempt):
-        attempt.created_at = utcnow() - window
+    for counter in db_session.query(LoginThrottle):
+        counter.window_started_at -= window
     db_session.commit()
     assert client.post("/api/v1/auth/token", json={"email": "ana@example.com", "password": PASSWORD}).status_code == 201
 

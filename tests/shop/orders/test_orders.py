@@ -41,7 +41,6 @@ def test_guest_reads_the_order_with_its_access_token_only(client, db_session, st
     url = f"/api/v1/store/orders/{body['order']['id']}"
 
     assert client.get(url, headers={"X-Order-Token": body["access_token"]}).status_code == 200
-    assert client.get(f"{url}?access_token={body['access_token']}").status_code == 200
     assert client.get(url).status_code == 404
     wrong = body["access_token"][:-1] + ("1" if body["access_token"][-1] == "0" else "0")
     assert client.get(url, headers={"X-Order-Token": wrong}).status_code == 404
@@ -91,10 +90,33 @@ def test_a_non_ascii_or_malformed_guest_token_is_404_not_500(client, db_session,
     body = order_for(client, db_session)
     url = f"/api/v1/store/orders/{body['order']['id']}"
 
-    for response in (client.get(f"{url}?access_token=%C3%A9"),
-                     client.get(f"{url}?access_token=%E2%82%AC{body['access_token'][1:]}"),
-                     client.get(f"{url}?access_token=%ED%A0%80"),  # a lone surrogate's UTF-8 form
-                     client.get(url, headers={"X-Order-Token": "é"}),
-                     client.get(url, headers={"X-Order-Token": "\u00e9" + body["access_token"]})):
+    for response in (client.get(url, headers={"X-Order-Token": "é"}),
+                     client.get(url, headers={"X-Order-Token": "\u00e9" + body["access_token"]}),
+                     client.get(url, headers={"X-Order-Token": "\u20ac" + body["access_token"][1:]}),
+                     client.get(url, headers={"X-Order-Token": "x" * 5000})):
         assert response.status_code == 404 and response.json["code"] == "not_found"
     assert client.get(url, headers={"X-Order-Token": body["access_token"]}).status_code == 200
+
+
+def test_the_token_in_the_query_string_never_opens_an_order(client, db_session, factory, stripe_on):
+    body = order_for(client, db_session)
+    url = f"/api/v1/store/orders/{body['order']['id']}"
+
+    for response in (client.get(f"{url}?access_token={body['access_token']}"),
+                     client.get(f"{url}?access_token={body['access_token']}",
+                                headers={"X-Order-Token": body["access_token"]}),
+                     client.get(f"{url}?access_token=%ED%A0%80"),
+                     client.get(f"{url}?access_token=")):
+        assert response.status_code == 400, response.json
+        assert response.json["code"] == "credential_in_query"
+        assert "X-Order-Token" in response.json["detail"]
+        assert "order" not in response.json and body["order"]["number"] not in response.get_data(as_text=True)
+    assert client.get(url, headers={"X-Order-Token": body["access_token"]}).status_code == 200
+
+
+def test_the_query_parameter_is_not_documented(client, db_session):
+    spec = client.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/store/orders/{order_id}"]["get"]
+    names = {(p["in"], p["name"]) for p in operation.get("parameters", [])}
+    assert ("header", "X-Order-Token") in names
+    assert not any(name == "access_token" for _, name in names)
