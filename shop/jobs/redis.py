@@ -119,10 +119,10 @@ def revive_embedded(app: Flask) -> bool:
     if _answers(embedded_socket(app)) is not None:
         return True
     try:
-        _start_or_attach(app)
+        _start_or_attach(app)  # attaches only to a server that answers, or starts one
     except Exception:  # noqa: BLE001 - try again on the next tick
         return False
-    return _answers(embedded_socket(app)) is not None
+    return True
 
 
 _released: set[str] = set()

@@ -19,6 +19,10 @@ seller = Blueprint("seller-orders", __name__, url_prefix="/api/v1/seller/orders"
                    description="Orders holding a seller's goods (its own lines only)")
 admin = Blueprint("admin-orders", __name__, url_prefix="/api/v1/admin", description="Orders for operations")
 ORDER_TOKEN_HEADER = "X-Order-Token"
+# The guest's access token, documented the same way on every endpoint that takes it.
+ORDER_TOKEN_PARAMETER = {"in": "header", "name": ORDER_TOKEN_HEADER, "required": False,
+                         "schema": {"type": "string", "maxLength": 100},
+                         "description": "a guest's access token from checkout"}
 
 
 def _page(result: dict, **kwargs) -> dict:
@@ -38,8 +42,7 @@ def list_my_orders(args):
 
 @store.route("/<order_id>", methods=["GET"])
 @store.response(200, OrderSchema)
-@store.doc(security=BEARER, parameters=[{"in": "header", "name": ORDER_TOKEN_HEADER, "required": False,
-                                         "schema": {"type": "string"}}])
+@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
 def get_my_order(order_id):
     """One order: its owner's, or a guest's with the access token from checkout in ``X-Order-Token``.
 

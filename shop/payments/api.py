@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.api import PageArgsSchema, page_schema, paginate
 from shop.auth import BEARER, current_user, require_role
 from shop.db import UnitOfWork, db
+from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
 from . import services
 from .errors import InvalidWebhook, InvalidWebhookPayload, PaymentsNotConfigured
@@ -63,9 +64,7 @@ def list_payment_alerts(args):
 
 @store.route("/<order_id>/payment", methods=["POST"])
 @store.response(200, OrderPaymentSchema)
-@store.doc(security=[*BEARER, {}], parameters=[{"in": "header", "name": "X-Order-Token", "required": False,
-                                                 "schema": {"type": "string", "maxLength": 100},
-                                                 "description": "a guest's access token from checkout"}],
+@store.doc(security=[*BEARER, {}], parameters=[ORDER_TOKEN_PARAMETER],
            responses={"404": {"description": "not the caller's order (``not_found``)"},
                       "409": {"description": "paid, canceled or expired (``order_not_payable``, with ``reason``)"},
                       "503": {"description": "card payments are off or the provider is unreachable"}})
@@ -79,7 +78,7 @@ def resume_order_payment(order_id):
     """
     gateway = services.gateway()  # 503 when card payments are off
     result = services.resume_payment(UnitOfWork(db.session), gateway, order_id, user=current_user(),
-                                     token=request.headers.get("X-Order-Token"))
+                                     token=request.headers.get(ORDER_TOKEN_HEADER))
     order, payment = result.order, result.payment
     return {"order_id": order.id, "order_status": order.status, "expires_at": order.expires_at,
             "payment_intent_id": payment.intent_id, "client_secret": payment.client_secret,

@@ -1,6 +1,18 @@
-"""Task functions used by the outbox tests."""
+"""Task functions used by the outbox tests, and the helpers that run and count them."""
+from rq import Queue, SimpleWorker
+
 from shop.accounts.models import User
 from shop.db import db
+
+
+def run_worker(connection, queue: str = "default") -> None:
+    """A real RQ worker, in this process, until the queue is empty."""
+    SimpleWorker([Queue(queue, connection=connection)], connection=connection).work(burst=True)
+
+
+def runs(session, marker: str) -> int:
+    """How many times ``record_run(marker)`` ran to a commit."""
+    return session.query(User).filter(User.email == f"{marker}@jobs.test").count()
 
 
 def record_run(marker: str) -> None:

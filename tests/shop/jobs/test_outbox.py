@@ -5,23 +5,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from shop.jobs.models import OutboxMessage
 from shop.jobs.outbox import defer, relay_pending
+from tests.shop.jobs.jobs_for_tests import run_worker, runs
 
 # The job the tests defer: it records that it ran by creating a market-independent user.
 JOB = "tests.shop.jobs.jobs_for_tests.record_run"
-
-
-def run_worker(connection):
-    SimpleWorker([Queue("default", connection=connection)], connection=connection).work(burst=True)
-
-
-def runs(session, marker):
-    from shop.accounts.models import User
-
-    return session.query(User).filter(User.email == f"{marker}@jobs.test").count()
 
 
 def test_rolled_back_transaction_enqueues_nothing(app, committed_db, redis_conn):

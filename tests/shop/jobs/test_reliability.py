@@ -11,26 +11,17 @@ from pathlib import Path
 
 import psutil
 import redis
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
 from shop.jobs.cli import scheduler_tick
 from shop.jobs.models import OutboxMessage
 from shop.jobs.outbox import defer, relay_pending
 from shop.jobs.services import jobs_overview
+from tests.shop.jobs.jobs_for_tests import run_worker, runs
 
 JOB = "tests.shop.jobs.jobs_for_tests.record_run"
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def run_worker(connection):
-    SimpleWorker([Queue("default", connection=connection)], connection=connection).work(burst=True)
-
-
-def runs(session, marker):
-    from shop.accounts.models import User
-
-    return session.query(User).filter(User.email == f"{marker}@jobs.test").count()
 
 
 def test_a_job_redis_lost_after_accepting_it_runs_exactly_once(app, committed_db, redis_conn):

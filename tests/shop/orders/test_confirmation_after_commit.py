@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from rq import Queue, SimpleWorker
 from sqlalchemy import event, select
 
 from shop.jobs.models import OutboxMessage
@@ -11,16 +10,13 @@ from shop.payments import services
 from shop.payments.models import Payment
 from shop.payments.stripe import WebhookEvent
 from tests.shop.checkout.helpers import checkout, make_item, ready_cart
+from tests.shop.jobs.jobs_for_tests import run_worker
 
 
 def succeeded(payment: Payment) -> WebhookEvent:
     return WebhookEvent(id="evt_commit_test", type="payment_intent.succeeded", created=0, object={
         "id": payment.intent_id, "object": "payment_intent", "amount": payment.amount_minor,
         "amount_received": payment.amount_minor, "currency": payment.currency.lower()})
-
-
-def run_worker(connection):
-    SimpleWorker([Queue("default", connection=connection)], connection=connection).work(burst=True)
 
 
 def test_a_failed_commit_sends_no_mail_and_the_retry_sends_exactly_one(app, client, committed_db, redis_conn,
