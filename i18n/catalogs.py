@@ -5,7 +5,8 @@
 ``python -m i18n.catalogs compile``  write the .mo files Flask-Babel loads
 
 A package declares its domain (``MESSAGE_DOMAIN = "catalog"`` in its ``__init__.py``); a
-source file belongs to the domain of the innermost package around it, ``messages`` takes the rest.
+source file (Python, or a Jinja template under a ``templates/`` folder) belongs to the domain
+of the innermost package around it, ``messages`` takes the rest.
 """
 from __future__ import annotations
 
@@ -52,6 +53,15 @@ def _has_words(msgid: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2,}", _PLACEHOLDER.sub("", msgid)))
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": None,
             "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+# Python, and the Jinja templates a package keeps under its ``templates/`` folder (e-mail:
+# ``shop.notifications``), read as that package's environment reads them: ``{% trans %}``
+# trimmed, new-style gettext; a template Jinja cannot parse stops the extraction.
+_JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "newstyle_gettext": "true",
+                  "trim_blocks": "true", "lstrip_blocks": "true", "keep_trailing_newline": "true",
+                  "silent": "false"}
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.txt", "jinja2.ext:babel_extract"),
+              ("**/templates/**.html", "jinja2.ext:babel_extract")]
+OPTIONS_MAP = {pattern: _JINJA_OPTIONS for pattern, method in METHOD_MAP if method != "python"}
 
 
 def domain_of(relpath: str) -> str:
@@ -71,7 +81,7 @@ def extract(domain: str) -> Catalog:
         if not base.is_dir():
             continue
         for filename, lineno, message, comments, context in extract_from_dir(
-            str(base), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            str(base), method_map=METHOD_MAP, options_map=OPTIONS_MAP, keywords=KEYWORDS,
             comment_tags=("TRANSLATORS:",),
         ):
             relpath = f"{top}/{filename}"

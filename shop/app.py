@@ -25,6 +25,7 @@ PACKAGES = [
     "shop.sellers",
     "shop.markets",
     "shop.jobs",
+    "shop.notifications",
     "shop.catalog",
     "shop.orders",
     "shop.payments",
@@ -32,6 +33,7 @@ PACKAGES = [
     "fulfillment.warehouses",
     "fulfillment.inventory",
     "fulfillment.shipping",
+    "fulfillment.shipments",
     "returns",
 ]
 

@@ -19,8 +19,12 @@ DEFAULT_FROM = "Dari <no-reply@dari.local>"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def compose(*, to: str, subject: str, body: str, locale: str) -> EmailMessage:
-    """A plain-text message from the configured sender, tagged with its language."""
+def compose(*, to: str, subject: str, body: str, locale: str, html: str | None = None) -> EmailMessage:
+    """A message from the configured sender, tagged with its language (``Content-Language``).
+
+    Plain text, or with ``html`` a multipart/alternative of the text and the HTML (the text
+    first: clients show the last part they can, so HTML wins where it is understood).
+    """
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = current_app.config.get("MAIL_FROM") or DEFAULT_FROM
@@ -28,7 +32,10 @@ def compose(*, to: str, subject: str, body: str, locale: str) -> EmailMessage:
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain="dari.local")
     message.set_content(body)
-    message["Content-Language"] = locale  # after set_content, which resets Content-* headers
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    # Last: set_content resets Content-* headers and add_alternative moves them into the first part.
+    message["Content-Language"] = locale
     return message
 
 

@@ -1,9 +1,9 @@
 """Stock levels, the append-only stock ledger, reservations and inbound shipments."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, Date, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Timestamped, db, id_column, in_check, utcnow
@@ -44,6 +44,8 @@ class StockLevel(Timestamped, db.Model):
     reserved: Mapped[int] = mapped_column(BigInteger, default=0)
     allocated: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Where pickers find it in the warehouse (aisle-shelf-bin); pick lists walk it in this order.
+    location: Mapped[str | None] = mapped_column(String(32))
 
     warehouse = relationship("Warehouse")
 
@@ -214,3 +216,15 @@ class VariantStockSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (CheckConstraint("low_stock_threshold >= 0", name="threshold_nonnegative"),)
+
+
+class LowStockAlert(db.Model):
+    """A low-stock e-mail sent to a variant's seller: at most one per variant per day (UTC)."""
+
+    __tablename__ = "low_stock_alerts"
+
+    variant_id: Mapped[str] = mapped_column(ForeignKey("product_variants.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    available: Mapped[int] = mapped_column(BigInteger)
+    threshold: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

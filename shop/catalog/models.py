@@ -89,6 +89,8 @@ class ProductVariant(Timestamped, db.Model):
     width_mm: Mapped[int] = mapped_column(Integer)
     height_mm: Mapped[int] = mapped_column(Integer)
     barcode: Mapped[str | None] = mapped_column(String(32))
+    # What customs papers call it when the product has no English listing text.
+    customs_description: Mapped[str | None] = mapped_column(String(200))
     price_krw: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -39,6 +39,10 @@ class VariantInSchema(StrictSchema):
     width_mm = StrictInteger(required=True, validate=ma.validate.Range(min=0, max=10_000))
     height_mm = StrictInteger(required=True, validate=ma.validate.Range(min=0, max=10_000))
     barcode = ma.fields.String(allow_none=True, validate=ma.validate.Regexp(r"^[0-9A-Za-z-]{1,32}$"))
+    customs_description = ma.fields.String(
+        allow_none=True, validate=ma.validate.Length(min=3, max=200),
+        metadata={"description": "English description for customs papers; required to publish a product "
+                                 "without an English listing"})
     price_krw = StrictInteger(required=True, validate=ma.validate.Range(min=0, max=MAX_PRICE_KRW))
     active = ma.fields.Boolean()
     position = StrictInteger(validate=ma.validate.Range(min=0, max=10_000))
@@ -105,6 +109,7 @@ class VariantSchema(ma.Schema):
     width_mm = ma.fields.Integer()
     height_mm = ma.fields.Integer()
     barcode = ma.fields.String(allow_none=True)
+    customs_description = ma.fields.String(allow_none=True)
     price_krw = ma.fields.Integer()
     active = ma.fields.Boolean()
     position = ma.fields.Integer()

@@ -5,12 +5,16 @@ MESSAGE_DOMAIN = "checkout"
 
 
 def init_app(app) -> None:
-    """Models, the order endpoints, and the confirmation e-mail on ``order_paid``."""
+    """Models, the order endpoints, and the confirmation e-mail (its templates) on ``order_paid``."""
+    from pathlib import Path
+
     from i18n.web import add_domain
     from shop.api import register_blueprints
+    from shop.notifications import register_templates
 
     from . import api, events, models, tasks  # noqa: F401 - models: the tables in the metadata
 
     add_domain(app, MESSAGE_DOMAIN)
+    register_templates(app, Path(__file__).resolve().parent / "templates")
     register_blueprints(app, api.store, api.seller, api.admin)
     events.subscribe(app, events.order_paid, tasks.defer_confirmation)

@@ -1,9 +1,14 @@
 """Order jobs (run by the worker through the outbox; each safe to run twice)."""
 from __future__ import annotations
 
+from flask import current_app
+
+from shop import notifications
 from shop.db import db, utcnow
 from shop.jobs.outbox import defer
+from shop.mail import send
 
+from .mail import CONFIRMATION, confirmation_context
 from .models import Order
 
 
@@ -22,17 +27,17 @@ def order_paid(order_id: str) -> str:
     payment committed, a payment that rolled back sends nothing. If the final commit
     fails, the retry sends again: at least once, never for an unpaid order.
     """
-    from shop.mail import send
-
-    from .mail import confirmation_message
-
     session = db.session
     order = session.get(Order, order_id)
     if order is None:
         return "missing"
     if order.confirmation_sent_at is not None or order.paid_at is None:
         return "done"
-    message, name = confirmation_message(order), f"order-{order.number}"
+    config = current_app.config
+    context = confirmation_context(order, storefront_url=config.get("STOREFRONT_URL"),
+                                   secret_key=config["SECRET_KEY"])
+    message = notifications.message(CONFIRMATION, to=order.email, locale=order.locale, context=context)
+    name = f"order-{order.number}"
     session.commit()  # end the read: nothing is held while the mail server answers
     send(message, name=name)
     order = session.get(Order, order_id)

@@ -274,8 +274,8 @@ def allocate(session: Session, *, reference: str, actor: str | None = None) -> N
 
 
 def ship_allocation(session: Session, *, reference: str, warehouse_id: str | None = None,
-                    actor: str | None = None) -> int:
-    """Take allocated units off hand as they leave (all warehouses, or one). Returns units shipped.
+                    line_ids: list[str] | None = None, actor: str | None = None) -> int:
+    """Take allocated units off hand as they leave (all warehouses, one, or these lines). Returns units shipped.
 
     Idempotent: lines already shipped are skipped. Raises ``ReservationNotFound``
     when ``reference`` has no allocated reservation.
@@ -284,9 +284,11 @@ def ship_allocation(session: Session, *, reference: str, warehouse_id: str | Non
     if reservation is None or reservation.status == "active":
         raise ReservationNotFound()
     levels, lines = _lock_reservation(session, reservation)
+    wanted = None if line_ids is None else set(line_ids)
     shipped = 0
     for line in lines:
-        if line.state == "allocated" and (warehouse_id is None or line.warehouse_id == warehouse_id):
+        if line.state == "allocated" and (warehouse_id is None or line.warehouse_id == warehouse_id) \
+                and (wanted is None or line.id in wanted):
             record(session, levels[line.level_id], "shipment", line.quantity, reference_type="reservation",
                    reference=reference, actor=actor)
             line.state = "shipped"
@@ -296,6 +298,70 @@ def ship_allocation(session: Session, *, reference: str, warehouse_id: str | Non
         reservation.closed_at = utcnow()
     session.flush()
     return shipped
+
+
+def deallocate_lines(session: Session, *, reference: str, line_ids: list[str], reason: str,
+                     actor: str | None = None) -> int:
+    """Give back allocated, unshipped ``line_ids`` of ``reference`` (a parcel canceled before it left).
+
+    Each line's units return to available stock through a ``deallocation`` movement and
+    the line is ``released``; the reservation stays open (the order may be re-shipped, or
+    canceled, which releases the rest). Idempotent: released lines are skipped. Returns units
+    given back; raises ``ReservationNotFound`` without an open reservation.
+    """
+    reservation = _open_reservation(session, reference)
+    if reservation is None:
+        raise ReservationNotFound()
+    levels, lines = _lock_reservation(session, reservation)
+    wanted, returned = set(line_ids), 0
+    for line in lines:
+        if line.id in wanted and line.state == "allocated":
+            record(session, levels[line.level_id], "deallocation", line.quantity, reason=reason,
+                   reference_type="reservation", reference=reference, actor=actor)
+            line.state = "released"
+            returned += line.quantity
+    session.flush()
+    return returned
+
+
+def allocate_more(session: Session, *, reference: str, lines: list[tuple[str, int]],
+                  actor: str | None = None) -> list[ReservationLine]:
+    """Allocate ``lines`` (variant id, quantity) again for ``reference`` (a re-shipment) and return the new lines.
+
+    Draws from warehouses serving the reservation's market in the same preference as
+    ``reserve``, each unit recorded as a ``reservation`` then an ``allocation``. All or
+    nothing: raises ``OutOfStock`` with nothing changed, ``ReservationNotFound`` without
+    an open allocated reservation.
+    """
+    wanted = _sum_lines(lines)
+    reservation = _open_reservation(session, reference)
+    if reservation is None or reservation.status == "active":
+        raise ReservationNotFound()
+    market_code = reservation.market_code
+    rows = session.execute(
+        select(StockLevel.id, Warehouse).join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
+        .where(StockLevel.variant_id.in_(list(wanted)), serves_market(market_code))
+    ).all()
+    warehouses = {warehouse.id: warehouse for _, warehouse in rows}
+    held = session.scalars(select(ReservationLine.level_id).where(ReservationLine.reservation_id == reservation.id))
+    levels = lock_levels(session, {level_id for level_id, _ in rows} | set(held))
+    _release_expired_lines(session, levels, utcnow())
+    candidates = [level for level in levels.values() if level.warehouse_id in warehouses]
+    plan, short = _plan(wanted, candidates, warehouses, market_code)
+    if short:
+        raise OutOfStock([line["variant_id"] for line in short], market=market_code, lines=short)
+    added = []
+    for level, quantity in sorted(plan, key=lambda item: item[0].id):
+        for kind in ("reservation", "allocation"):
+            record(session, level, kind, quantity, reference_type="reservation", reference=reference, actor=actor)
+        line = ReservationLine(level_id=level.id, variant_id=level.variant_id, warehouse_id=level.warehouse_id,
+                               quantity=quantity, state="allocated")
+        reservation.lines.append(line)
+        added.append(line)
+    reservation.status = "allocated"
+    reservation.closed_at = None
+    session.flush()
+    return added
 
 
 def release_expired(session: Session, now: datetime | None = None, *, limit: int = 500) -> int:

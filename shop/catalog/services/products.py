@@ -1,12 +1,13 @@
 """Seller-side products: create, read, change, variants, market price overrides, translations."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from i18n import LOCALES
-from shop.errors import NotFound
+from shop.errors import InvalidInput, NotFound
 from shop.markets.services import get_market, list_markets
 
 from ..availability import Reason, listing_locales, product_availability
@@ -15,8 +16,8 @@ from ..models import Product, ProductTranslation, ProductVariant, VariantMarketP
 from .text import sanitize_html, search_text, slugify
 
 PRODUCT_FIELDS = ("category", "hs_code", "origin_country", "brand", "status", "attributes", "images", "target_markets")
-VARIANT_FIELDS = ("sku", "options", "weight_g", "length_mm", "width_mm", "height_mm", "barcode", "price_krw",
-                  "active", "position")
+VARIANT_FIELDS = ("sku", "options", "weight_g", "length_mm", "width_mm", "height_mm", "barcode",
+                  "customs_description", "price_krw", "active", "position")
 
 
 def get_product(session: Session, product_id: str, *, seller_id: str | None) -> Product:
@@ -95,7 +96,22 @@ def create_product(session: Session, seller_id: str, data: dict) -> Product:
     _flush(session, variants[0]["sku"] if variants else None)
     for locale, text in translations.items():
         put_translation(session, product, locale, text)
+    check_customs_text(product)
     return product
+
+
+def check_customs_text(product: Product) -> None:
+    """An active product needs words for customs papers: its English title, or each variant's own.
+
+    Raises ``InvalidInput`` naming the variants (by SKU) that lack a ``customs_description``.
+    """
+    if product.status != "active" or any(t.locale == "en" and t.title for t in product.translations):
+        return
+    missing = sorted(v.sku for v in product.variants if v.active and not (v.customs_description or "").strip())
+    if missing:
+        raise InvalidInput(errors={"customs_description": [_l(
+            "Without an English listing, every variant needs an English customs description: %(skus)s.",
+            skus=", ".join(missing))]})
 
 
 def update_product(session: Session, product: Product, changes: dict) -> Product:
@@ -109,6 +125,7 @@ def update_product(session: Session, product: Product, changes: dict) -> Product
     if "brand" in changes:
         for translation in product.translations:
             _refresh_search_text(product, translation)
+    check_customs_text(product)
     _flush(session)
     return product
 

@@ -1,0 +1,16 @@
+"""Customs papers of a shipment: the commercial invoice with its packing list, and the export list.
+
+Inputs are the frozen dataclasses of ``inputs`` (plain values; nothing here reads the
+database or Flask). ``invoice_pdf`` returns PDF bytes; ``declaration_rows`` and
+``declarations_csv`` give the daily export list for the e-commerce export declaration.
+"""
+from __future__ import annotations
+
+from .declarations import COLUMNS, FORMULA_PREFIXES, declaration_rows, declarations_csv
+from .inputs import CustomsItem, DeclarationParcel, InvoiceData, PackageInfo, Party, format_business_number
+from .invoice import invoice_pdf, register_fonts
+
+__all__ = [
+    "COLUMNS", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel", "InvoiceData", "PackageInfo", "Party",
+    "declaration_rows", "declarations_csv", "format_business_number", "invoice_pdf", "register_fonts",
+]
