@@ -17,6 +17,12 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _mapping(text: str | None) -> dict:
+    """``code=adapter,code2=adapter2`` from the environment as a dict."""
+    pairs = (item.split("=", 1) for item in (text or "").split(",") if "=" in item)
+    return {key.strip(): value.strip() for key, value in pairs if key.strip()}
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config mapping; ``instance_path`` must exist."""
     env = os.environ.get
@@ -49,6 +55,14 @@ def load_config(instance_path: Path) -> dict:
         "STOREFRONT_URL": (env("STOREFRONT_URL") or "").rstrip("/") or None,
         "CHECKOUT_MAX_PENDING_PER_BUYER": int(env("CHECKOUT_MAX_PENDING_PER_BUYER") or 3),
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH") or 1024 * 1024),
+        # Fulfilment: who sends parcels from Dari's own warehouses, tracking webhooks, carrier adapters.
+        "MALL_NAME": env("MALL_NAME") or "Dari",
+        "MALL_EMAIL": env("MALL_EMAIL") or None,
+        "MALL_BUSINESS_NUMBER": env("MALL_BUSINESS_NUMBER") or None,
+        "SELLER_LOCALE": env("SELLER_LOCALE") or "ko",
+        "AFTERSHIP_WEBHOOK_SECRET": env("AFTERSHIP_WEBHOOK_SECRET") or None,
+        "CARRIER_ADAPTERS": _mapping(env("CARRIER_ADAPTERS")),
+        "EXPORTS_FOLDER": str(instance_path / "exports"),
         "JSON_SORT_KEYS": False,
         # flask-smorest / OpenAPI
         "API_TITLE": "Dari API",

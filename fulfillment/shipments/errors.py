@@ -16,7 +16,7 @@ class ShipmentNotFound(NotFound):
 class InvalidShipmentTransition(Conflict):
     code = "invalid_shipment_transition"
     title = _l("The shipment cannot make this change in its current state.")
-    detail = _l("The shipment is %(current)s; it cannot be %(action)s.")
+    detail = _l("Its status is %(current)s.")
 
 
 class TrackingNumberRequired(InvalidInput):
@@ -80,3 +80,11 @@ class InvalidWebhookPayload(DomainError):
 class UnknownTrackingNumber(NotFound):
     code = "unknown_tracking_number"
     title = _l("No shipment has this tracking number.")
+
+
+class CustomsPapersIncomplete(Conflict):
+    """The goods or parties lack what customs papers must state (an HS code, an address)."""
+
+    code = "customs_papers_incomplete"
+    title = _l("The customs papers cannot be made: some required data is missing or invalid.")
+    detail = _l("Missing or invalid: %(field)s.")

@@ -23,7 +23,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -76,7 +76,7 @@ def lock_shipment(session: Session, shipment_id: str) -> Shipment:
     return shipment
 
 
-def _lock(session: Session, shipment_id: str) -> tuple[Order, Shipment]:
+def lock_with_order(session: Session, shipment_id: str) -> tuple[Order, Shipment]:
     """Lock the shipment's order, then the shipment (the module's lock order)."""
     order_id = session.scalar(select(Shipment.order_id).where(Shipment.id == shipment_id))
     if order_id is None:
@@ -198,7 +198,7 @@ def pick_list(session: Session, warehouse_id: str) -> dict:
 
 def mark_picked(session: Session, shipment_id: str, *, actor: str) -> Shipment:
     """``pending`` → ``picking``: its units were taken from the shelves (again: a no-op)."""
-    _, shipment = _lock(session, shipment_id)
+    _, shipment = lock_with_order(session, shipment_id)
     if shipment.status == "picking":
         return shipment
     if shipment.status != "pending":
@@ -215,7 +215,7 @@ def pack(session: Session, shipment_id: str, *, packages: list[dict], actor: str
     under the shipment's service; ``over_quote`` flags a total above the checkout's quote.
     A booking with the carrier is deferred (it needs the real sizes).
     """
-    _, shipment = _lock(session, shipment_id)
+    _, shipment = lock_with_order(session, shipment_id)
     if shipment.status not in ("picking", "packed"):
         _refuse(shipment, "packed")
     if shipment.status == "packed" and shipment.tracking_number:
@@ -262,7 +262,7 @@ def hand_over(session: Session, shipment_id: str, *, tracking_number: str | None
     another parcel still waits, else ``shipped``. The buyer (and a seller shipping from its
     own warehouse) are e-mailed by a job.
     """
-    order, shipment = _lock(session, shipment_id)
+    order, shipment = lock_with_order(session, shipment_id)
     if shipment.status != "packed":
         _refuse(shipment, "handed over")
     if tracking_number:
@@ -271,8 +271,8 @@ def hand_over(session: Session, shipment_id: str, *, tracking_number: str | None
         raise TrackingNumberRequired()
     if label_reference:
         shipment.label_reference = label_reference
-    reservations.ship_allocation(session, reference=order.id, line_ids=[ln.reservation_line_id for ln in shipment.lines],
-                                 actor=actor)
+    reservations.ship_allocation(session, reference=order.id, actor=actor,
+                                 line_ids=[ln.reservation_line_id for ln in shipment.lines])
     now = utcnow()
     shipment.status, shipment.handed_over_at, shipment.handed_over_by = "handed_over", now, actor
     shipment.last_event_at = now
@@ -287,7 +287,7 @@ def hand_over(session: Session, shipment_id: str, *, tracking_number: str | None
 
 def cancel(session: Session, shipment_id: str, *, reason: str, actor: str) -> Shipment:
     """Cancel a parcel that has not left: its units go back to available stock through the ledger."""
-    order, shipment = _lock(session, shipment_id)
+    order, shipment = lock_with_order(session, shipment_id)
     if shipment.status not in UNSHIPPED:
         _refuse(shipment, "canceled")
     reservations.deallocate_lines(session, reference=order.id, reason=reason or "shipment canceled",
@@ -310,7 +310,7 @@ def reship(session: Session, shipment_id: str, *, actor: str) -> list[Shipment]:
     Raises ``NothingToReship`` unless the shipment is canceled, its order still shippable
     and it was not re-shipped before; the inventory's ``OutOfStock`` when stock is short.
     """
-    order, shipment = _lock(session, shipment_id)
+    order, shipment = lock_with_order(session, shipment_id)
     done = session.scalar(select(exists().where(Shipment.replaces_id == shipment.id)))
     if shipment.status != "canceled" or order.status not in SHIPPABLE_ORDER or done:
         raise NothingToReship()
@@ -332,7 +332,7 @@ def reship(session: Session, shipment_id: str, *, actor: str) -> list[Shipment]:
 def record_booking(session: Session, shipment_id: str, *, tracking_number: str, label_reference: str | None,
                    booked_at: datetime) -> Shipment | None:
     """Record what the carrier's booking returned, if the parcel still waits for it (else None)."""
-    _, shipment = _lock(session, shipment_id)
+    _, shipment = lock_with_order(session, shipment_id)
     if shipment.status != "packed" or shipment.tracking_number:
         return None
     _set_tracking(session, shipment, tracking_number)
@@ -416,21 +416,26 @@ def record_updates(session: Session, updates: list[TrackingUpdate], *, source: s
     raised: a carrier's feed must not fail on one parcel. Returns the counts.
     """
     counts = {"recorded": 0, "duplicate": 0, "unknown": 0, "refused": 0}
-    for update in sorted(updates, key=lambda u: (u.tracking_number, u.occurred_at)):
-        shipment_id = session.scalar(select(Shipment.id).where(Shipment.tracking_number == update.tracking_number))
+    for item in sorted(updates, key=lambda u: (u.tracking_number, u.occurred_at)):
+        shipment_id = session.scalar(select(Shipment.id).where(Shipment.tracking_number == item.tracking_number))
         if shipment_id is None:
             counts["unknown"] += 1
             continue
-        _, shipment = _lock(session, shipment_id)
+        _, shipment = lock_with_order(session, shipment_id)
         try:
-            _, created = record_event(session, shipment, type=update.type, occurred_at=update.occurred_at,
-                                      location=update.location, note=update.note, source=source,
-                                      dedupe_key=update.external_id)
+            _, created = record_event(session, shipment, type=item.type, occurred_at=item.occurred_at,
+                                      location=item.location, note=item.note, source=source,
+                                      dedupe_key=item.external_id)
         except (NotYetShipped, EventInFuture):
             counts["refused"] += 1
             continue
         counts["recorded" if created else "duplicate"] += 1
     return counts
+
+
+def touch(session: Session, shipment_id: str) -> None:
+    """Mark a parcel as just asked about (it goes to the back of the poll queue)."""
+    session.execute(update(Shipment).where(Shipment.id == shipment_id).values(updated_at=utcnow()))
 
 
 def pollable(session: Session, *, limit: int = 200) -> list[tuple[str, str, str]]:
@@ -495,7 +500,8 @@ def shipments_query(*, status=None, warehouse_id=None, order_id=None, seller_id=
     if over_quote is not None:
         query = query.where(Shipment.over_quote.is_(over_quote))
     if seller_id:
-        query = query.where(exists().where(ShipmentLine.shipment_id == Shipment.id, ShipmentLine.seller_id == seller_id))
+        query = query.where(exists().where(ShipmentLine.shipment_id == Shipment.id,
+                                           ShipmentLine.seller_id == seller_id))
     return query
 
 

@@ -51,6 +51,7 @@ class OrderSchema(ma.Schema):
     due_on_delivery = ma.fields.Nested(MoneySchema)
     breakdown = ma.fields.List(ma.fields.Dict())
     payment = ma.fields.Dict()
+    shipments = ma.fields.List(ma.fields.Dict(), metadata={"description": "its parcels, each with a timeline"})
     seller_total = ma.fields.Nested(MoneySchema)
 
 
