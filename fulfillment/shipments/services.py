@@ -142,10 +142,10 @@ def create_for_order(session: Session, order_id: str) -> list[Shipment]:
     the order's shipments; an order not (or no longer) paid gets none. Idempotent.
     """
     order = orders.lock_order(session, order_id)
-    if order is None or order.status not in SHIPPABLE_ORDER:
+    if order is None:
         return []
     existing = list(session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.number)))
-    if existing:
+    if existing or order.status not in SHIPPABLE_ORDER:
         return existing
     reservation = reservations.get_reservation(session, order.id)
     allocated = [line for line in reservation.lines if line.state == "allocated"]

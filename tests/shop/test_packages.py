@@ -40,12 +40,14 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
 
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert {"/api/v1/store/carts/<cart_id>/checkout", "/api/v1/admin/payment-alerts",
-            "/api/v1/admin/warehouses"} <= routes
+            "/api/v1/admin/warehouses", "/api/v1/admin/shipments/<shipment_id>/hand-over",
+            "/api/v1/carriers/<name>/webhook"} <= routes
     assert {p.name for p in periodic_jobs(app)} == {"relay_outbox", "refresh_exchange_rates", "expire_unpaid_orders",
-                                                    "release_expired_reservations"}
+                                                    "release_expired_reservations", "low_stock_alerts",
+                                                    "poll_carrier_tracking", "write_export_list"}
     names = [s.name for s in seeders(app)]
-    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts"]
-    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory"]
+    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments"]
+    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory", "fulfillment"]
 
 
 def test_a_seam_refuses_an_implementation_that_breaks_its_contract(app):

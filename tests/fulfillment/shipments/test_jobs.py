@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes
 from email.policy import default
 from types import SimpleNamespace
-from datetime import datetime, timedelta, timezone
 
 import pytest
 import redis

@@ -18,7 +18,9 @@ TEXTS = {
 
 def variant(**overrides) -> dict:
     spec = {"sku": f"SKU-{next(_n)}", "weight_g": 250, "length_mm": 80, "width_mm": 80, "height_mm": 60,
-            "price_krw": 25000, "options": {"size": "50ml"}}
+            "price_krw": 25000, "options": {"size": "50ml"},
+            # what customs papers say when a product has no English listing
+            "customs_description": "Test household article"}
     spec.update(overrides)
     return spec
 
