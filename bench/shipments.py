@@ -185,7 +185,7 @@ def main(n: int) -> None:
         print(f"{shape:<18}{seconds[shape]:>9.3f}{1000 * seconds[shape] / n:>10.2f}"
               f"{seconds[shape] / n / base:>10.2f}{per_order_sql[shape]:>11.1f}")
     print(f"{'job (outbox+RQ)':<18}{seconds['job']:>9.3f}{1000 * seconds['job'] / n:>10.2f}"
-          f"{seconds['job'] / n / base:>10.2f}")
+          f"{seconds['job'] / n / base:>10.2f}   one worker: {n / seconds['job']:.1f} orders (shipments)/s")
     print(f"{'per parcel':<18}{'seconds':>9}{'ms/parcel':>10}{'× 1 line':>10}")
     for name in ("hand over", "invoice PDF", "declarations"):
         print(f"{name:<18}{seconds[name]:>9.3f}{1000 * seconds[name] / len(parcel_ids):>10.2f}"
