@@ -52,6 +52,7 @@ def main(n: int) -> None:
     from datetime import datetime
 
     from flask_migrate import upgrade
+    from reservations import _stocked_variant  # bench/, first on the path when run as a script
     from rq import Queue, SimpleWorker
     from sqlalchemy import event, func, select
 
@@ -194,24 +195,6 @@ def main(n: int) -> None:
           f"declaration rows: {csv_rows}")
     print(f"orders with the wrong number of parcels: {len(wrong)} {wrong[:3]}; "
           f"units in two parcels: {len(doubled)}; ledger: {stock_problems or 'consistent'}")
-
-
-def _stocked_variant(session, create_product, stock, seller, warehouse, key: str, units: int) -> str:
-    """A new active product with one variant and ``units`` received into ``warehouse``; its variant id."""
-    product = create_product(session, seller.id, {
-        "slug": f"bench-{key}", "category": "household", "hs_code": "691390", "brand": "Bench",
-        "status": "active", "origin_country": "KR",
-        "variants": [{"sku": f"BENCH-{key.upper()}", "options": {}, "price_krw": 10000, "weight_g": 300,
-                      "length_mm": 150, "width_mm": 100, "height_mm": 80,
-                      "customs_description": "Ceramic tableware"}],
-        "translations": {"ko": {"title": f"벤치 {key}"}, "en": {"title": f"Bench {key}"}},
-    })
-    variant_id = product.variants[0].id
-    level_id = stock.ensure_level(session, variant_id, warehouse.id)
-    level = stock.lock_levels(session, [level_id])[level_id]
-    stock.record(session, level, "receipt", units, reference_type="bench", reference="setup", actor="bench")
-    session.flush()
-    return variant_id
 
 
 if __name__ == "__main__":
