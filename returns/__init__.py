@@ -1,10 +1,15 @@
-"""Returns, refunds and warranty claims (SPEC §6). Not built yet: later issues fill this package.
+"""Returns, refunds and warranty claims (SPEC §6): the policy engine and the cases built on it.
 
-It registers itself like every package (one line in ``shop.app.PACKAGES``); its ``init_app``
-is where its models, endpoints, jobs, seeders and order-event subscribers will be added.
+``returns.policy`` decides (pure functions over market data and ``data/policy.json``),
+``returns.services`` runs the cases (RMA and warranty claims, refunds through
+``shop.payments.refunds``, restocking through the inventory ledger, the cost ledger),
+``returns.api`` serves the store, seller and admin endpoints.
 """
 from __future__ import annotations
 
+MESSAGE_DOMAIN = "returns"
+
 
 def init_app(app) -> None:
-    """Nothing to register yet."""
+    """Models, endpoints, the refund subscriber, periodic jobs."""
+    from . import models  # noqa: F401 - the tables in the metadata

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, ServiceUnavailable
+from shop.errors import Conflict, DomainError, InvalidInput, ServiceUnavailable
 
 
 class PaymentsNotConfigured(ServiceUnavailable):
@@ -39,3 +39,30 @@ class OrderNotPayable(Conflict):
 
     def extra(self) -> dict:
         return {"reason": self.reason}
+
+
+class NothingToRefund(Conflict):
+    code = "payment_not_refundable"
+    title = _l("This order has no captured payment to refund.")
+
+
+class RefundExceedsBalance(Conflict):
+    code = "refund_exceeds_balance"
+    title = _l("The refund is more than what is left to refund on this payment.")
+    detail = _l("At most %(available)s can still be refunded.")
+
+    def __init__(self, *, requested, available):
+        super().__init__(available=str(available))
+        self.requested, self.available = requested, available
+
+    def extra(self) -> dict:
+        return {"requested_minor": self.requested.amount, "available_minor": self.available.amount,
+                "currency": self.available.currency}
+
+
+class InvalidRefundAmount(InvalidInput):
+    code = "invalid_refund_amount"
+    title = _l("The refund amount is not valid.")
+
+    def __init__(self):
+        super().__init__(errors={"amount_minor": [_l("A refund must be a positive whole amount.")]})

@@ -23,6 +23,8 @@ class Payment(Timestamped, db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="requires_payment")
     captured_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Refunds pending or done (``shop.payments.refunds``); never above what was captured.
+    refund_committed_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     # The last declined or failed attempt. The order stays payable: the buyer may confirm the same
     # intent with another card until the reservation expires. ``failure_code`` is Stripe's
     # ``decline_code`` (else its ``code``); ``failure_message`` is Stripe's English text, for ops
@@ -35,6 +37,8 @@ class Payment(Timestamped, db.Model):
         CheckConstraint("status IN ('requires_payment', 'succeeded', 'failed', 'canceled')", name="status"),
         CheckConstraint("amount_minor > 0 AND captured_minor >= 0 AND captured_minor <= amount_minor",
                         name="amounts"),
+        CheckConstraint("refund_committed_minor >= 0 AND refund_committed_minor <= captured_minor",
+                        name="refunds_within_capture"),
     )
 
 
@@ -63,3 +67,35 @@ class PaymentAlert(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+
+
+REFUND_STATUSES = ("pending", "succeeded", "failed")
+
+
+class Refund(Timestamped, db.Model):
+    """Money given back on a payment: one row per refund asked of the provider.
+
+    ``pending`` when decided (the payment's ``refund_committed_minor`` already counts it),
+    ``succeeded`` once the provider confirms, ``failed`` when it refuses or later reverses
+    (then the amount is free again). ``source`` names what it pays for (``return:ret_…``),
+    ``provider_refund_id`` the provider's refund once known.
+    """
+
+    __tablename__ = "refunds"
+
+    id: Mapped[str] = id_column("rfd")
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    provider_refund_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    failure: Mapped[str | None] = mapped_column(String(500))
+    requested_by: Mapped[str | None] = mapped_column(String(32))
+    settled_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status"),
+        CheckConstraint("amount_minor > 0", name="amount"),
+    )

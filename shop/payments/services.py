@@ -29,6 +29,7 @@ from shop.errors import DomainError
 from shop.orders import services as orders
 from shop.orders.models import Order
 
+from . import refunds
 from .errors import OrderNotPayable, PaymentProviderUnavailable, PaymentsNotConfigured
 from .failures import failure_view
 from .gateway import PAYMENTS, GatewayError, Intent, PaymentGateway
@@ -40,6 +41,8 @@ SUCCEEDED = "payment_intent.succeeded"
 PAYMENT_FAILED = "payment_intent.payment_failed"
 CANCELED = "payment_intent.canceled"
 HANDLED = (SUCCEEDED, PAYMENT_FAILED, CANCELED)
+# Refund events: a refund object, or a charge with its refunds (``charge.refunded``).
+REFUND_EVENTS = ("charge.refunded", "refund.created", "refund.updated", "refund.failed")
 # Longest failure code and message kept (``payments.failure_code`` / ``failure_message``).
 _MAX_CODE, _MAX_MESSAGE = 64, 500
 
@@ -100,13 +103,25 @@ def handle_event(session: Session, event: WebhookEvent) -> str:
     record = StripeEvent(id=event.id, type=event.type, intent_id=intent_id, outcome="processing")
     session.add(record)
     session.flush()  # a concurrent delivery of the same event fails here on the primary key
-    if intent_id is None or event.type not in HANDLED:
+    if event.type in REFUND_EVENTS:
+        outcome = _apply_refunds(session, event)
+    elif intent_id is None or event.type not in HANDLED:
         outcome = "ignored"
     else:
         outcome = _apply(session, event, intent_id)
     record.outcome = outcome
     session.flush()
     return outcome
+
+
+def _apply_refunds(session: Session, event: WebhookEvent) -> str:
+    obj = event.object
+    if obj.get("object") == "refund":
+        return refunds.apply_provider_refund(session, obj)
+    if obj.get("object") == "charge" and isinstance(obj.get("refunds"), dict):
+        outcomes = [refunds.apply_provider_refund(session, refund) for refund in obj["refunds"]["data"]]
+        return ",".join(sorted(set(outcomes)))[:40] or "ignored"
+    return "ignored"
 
 
 def _apply(session: Session, event: WebhookEvent, intent_id: str) -> str:

@@ -161,19 +161,39 @@ class StripeGateway:
             raise GatewayError(str(exc)) from exc
 
     def refund(self, intent_id: str, *, amount: Money, idempotency_key: str) -> Refund:
-        """Refund ``amount`` of the intent's charge (partial refunds allowed); once per key."""
+        """Refund ``amount`` of the intent's charge (partial refunds allowed); once per key.
+
+        The key goes to Stripe as the idempotency key and into the refund's metadata
+        (``dari_refund``); a refund already made under the key is returned instead of a new
+        one, so a retry after Stripe's 24-hour key expiry (or against a provider that ignores
+        the header, such as localstripe) still refunds once.
+        """
         if amount.amount <= 0:
             raise StripeCurrencyError("a refund must be positive")
-        params = {"payment_intent": intent_id, "amount": to_stripe_amount(amount)}
+        wanted = to_stripe_amount(amount)
         try:
-            obj = self.client.v1.refunds.create(params=params, options={"idempotency_key": idempotency_key})
+            existing = self._refund_made_under(intent_id, idempotency_key)
+            if existing is None:
+                params = {"payment_intent": intent_id, "amount": wanted, "metadata": {"dari_refund": idempotency_key}}
+                existing = self.client.v1.refunds.create(params=params,
+                                                         options={"idempotency_key": idempotency_key})
         except stripe_lib.StripeError as exc:
             raise GatewayError(str(exc)) from exc
-        data = obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+        data = existing.to_dict() if hasattr(existing, "to_dict") else dict(existing)
+        if not _is_int(data.get("amount")) or not isinstance(data.get("id"), str):
+            raise GatewayError("Stripe answered a refund without an id or an integer amount")
         refunded = from_stripe_amount(int(data["amount"]), str(data.get("currency") or amount.currency))
         if refunded != amount:
             raise GatewayError(f"Stripe refunded {refunded}, not {amount}")
         return Refund(id=data["id"], intent_id=intent_id, amount=refunded, status=str(data.get("status") or ""))
+
+    def _refund_made_under(self, intent_id: str, key: str):
+        listed = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
+        for refund in listed.auto_paging_iter():
+            metadata = refund.get("metadata") or {}
+            if metadata.get("dari_refund") == key:
+                return refund
+        return None
 
 
 class ConfiguredStripe:
@@ -261,7 +281,29 @@ def _check_event(data) -> WebhookEvent:
             for member in ("code", "decline_code", "message"):
                 if error.get(member) is not None and not isinstance(error[member], str):
                     raise MalformedEvent(f"data.object.last_payment_error.{member}: a string")
+    if obj.get("object") == "refund":
+        _check_refund(obj, "data.object")
+    if obj.get("object") == "charge" and obj.get("refunds") is not None:
+        refunds = obj["refunds"].get("data") if isinstance(obj["refunds"], dict) else None
+        if not isinstance(refunds, list):
+            raise MalformedEvent("data.object.refunds.data: a list")
+        for index, refund in enumerate(refunds):
+            _check_refund(refund, f"data.object.refunds.data[{index}]")
     return WebhookEvent(id=event_id, type=event_type, created=created, object=obj)
+
+
+def _check_refund(obj, where: str) -> None:
+    """What the refund services read of a refund object: its id, amount, status, metadata."""
+    if not isinstance(obj, dict):
+        raise MalformedEvent(f"{where}: an object")
+    if not isinstance(obj.get("id"), str) or not 0 < len(obj["id"]) <= _MAX_ID:
+        raise MalformedEvent(f"{where}.id: a string of 1 to 100 characters")
+    if not _is_int(obj.get("amount")):
+        raise MalformedEvent(f"{where}.amount: an integer")
+    if not isinstance(obj.get("status"), str):
+        raise MalformedEvent(f"{where}.status: a string")
+    if obj.get("metadata") is not None and not isinstance(obj["metadata"], dict):
+        raise MalformedEvent(f"{where}.metadata: an object")
 
 
 def verify_webhook(payload: bytes, signature: str | None, secret: str) -> WebhookEvent:

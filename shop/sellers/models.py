@@ -24,7 +24,8 @@ class Seller(Timestamped, db.Model):
     approved_at: Mapped[datetime | None]
     return_address: Mapped[dict | None] = mapped_column(JSON)
     # The seller's own policy; the return engine takes the more generous of it and the law.
-    return_window_days: Mapped[int] = mapped_column(default=7)
+    # None: no return policy stated (JP then gives 8 days); 0: "no returns" stated.
+    return_window_days: Mapped[int | None] = mapped_column(default=None)
     pays_change_of_mind_shipping: Mapped[bool] = mapped_column(default=False)
     warranty_months: Mapped[int] = mapped_column(default=12)
     no_return_purchase: Mapped[bool] = mapped_column(default=False)

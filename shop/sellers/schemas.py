@@ -40,7 +40,8 @@ class SellerProfileUpdateSchema(StrictSchema):
     contact_email = ma.fields.Email()
     contact_phone = ma.fields.String(validate=ma.validate.Length(max=32))
     return_address = ma.fields.Nested(AddressSchema, allow_none=True)
-    return_window_days = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=365))
+    # null: no return policy stated (the market's fallback applies, e.g. JP 8 days); 0: "no returns".
+    return_window_days = ma.fields.Integer(strict=True, allow_none=True, validate=ma.validate.Range(min=0, max=365))
     pays_change_of_mind_shipping = ma.fields.Boolean()
     warranty_months = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=120))
     categories = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(CATEGORIES)))
@@ -57,7 +58,7 @@ class SellerSchema(ma.Schema):
     status_reason = ma.fields.String(allow_none=True)
     approved_at = ma.fields.DateTime(allow_none=True)
     return_address = ma.fields.Dict(allow_none=True)
-    return_window_days = ma.fields.Integer()
+    return_window_days = ma.fields.Integer(allow_none=True)
     pays_change_of_mind_shipping = ma.fields.Boolean()
     warranty_months = ma.fields.Integer()
     no_return_purchase = ma.fields.Boolean()
