@@ -1,7 +1,7 @@
 """Returns, refunds and warranty claims (SPEC §6): the policy engine and the cases built on it.
 
 ``returns.policy`` decides (pure functions over market data and ``data/policy.json``),
-``returns.services`` runs the cases (RMA and warranty claims, refunds through
+``returns.services`` runs the cases (returns and warranty claims, refunds through
 ``shop.payments.refunds``, restocking through the inventory ledger, the cost ledger),
 ``returns.api`` serves the store, seller and admin endpoints.
 """
@@ -11,5 +11,20 @@ MESSAGE_DOMAIN = "returns"
 
 
 def init_app(app) -> None:
-    """Models, endpoints, the refund subscriber, periodic jobs."""
-    from . import models  # noqa: F401 - the tables in the metadata
+    """Models, endpoints, e-mails, the refund subscriber, periodic jobs."""
+    from pathlib import Path
+
+    from i18n.web import add_domain
+    from shop.api import register_blueprints
+    from shop.jobs.schedule import register_periodic
+    from shop.notifications import register_templates
+    from shop.payments.refunds import refund_settled
+
+    from . import api, models, services, tasks  # noqa: F401 - models: the tables in the metadata
+
+    add_domain(app, MESSAGE_DOMAIN)
+    register_templates(app, Path(__file__).resolve().parent / "templates")
+    register_blueprints(app, api.store, api.seller, api.admin)
+    refund_settled.connect(services.on_refund_settled, weak=False)
+    register_periodic(app, "flag_overdue_refunds", "returns.tasks.flag_overdue_refunds", 60 * 60)
+    register_periodic(app, "complete_orders", "returns.tasks.complete_orders", 6 * 60 * 60)

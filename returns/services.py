@@ -1,0 +1,576 @@
+"""Return cases: returns (RMA) and warranty claims, from the buyer's request to the refund.
+
+The guarantees:
+
+- A case is opened with the order row locked, so the units of a line in open cases never
+  exceed what was delivered of it, even for requests arriving at once (two tabs: one case,
+  the other gets ``QuantityAboveDelivered``). The same ``Idempotency-Key`` returns the case
+  it made.
+- The decision is the policy engine's (``returns.policy``), kept on the case with its
+  sources; ops may override it, and the override records who and why.
+- Money follows what came back: the refund counts units *received* (not announced), the
+  outbound shipping and the duties only where the decision says so, and goes through
+  ``shop.payments.refunds`` (never above what was captured). Resellable units go back on
+  hand through the inventory ledger; damaged ones are written off as a cost.
+- Each cost (refund, return shipping, write-off) is booked once per case, seller and kind,
+  to the seller — or to the mall for a change of mind with a "no-return purchase" seller.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fulfillment.inventory.services import ledger
+from fulfillment.shipments.models import Shipment, ShipmentLine
+from fulfillment.warehouses.models import Warehouse
+from shop.db import utcnow
+from shop.markets.services import get_market
+from shop.notifications import queue as queue_mail
+from shop.orders import services as orders
+from shop.orders.models import Order, OrderCharge, OrderLine
+from shop.payments import refunds
+from shop.sellers.models import Seller
+
+from . import policy
+from .errors import (
+    InvalidCount,
+    InvalidReturnTransition,
+    NoReturnDestination,
+    OrderCanceled,
+    OrderNotReturnable,
+    QuantityAboveDelivered,
+    RefundWithoutReturnNotAllowed,
+    RemedyNotOffered,
+    ReturnNotFound,
+    UnknownOrderLine,
+)
+from .models import ReturnCase, ReturnCost, ReturnLine
+
+log = logging.getLogger(__name__)
+OPEN = ("requested", "approved", "in_transit", "received", "inspected")
+# Units of these cases count against what can still be returned.
+HOLDING = ("requested", "approved", "in_transit", "received", "inspected", "refunded", "closed")
+TRANSITIONS = {
+    "requested": ("approved", "rejected", "canceled"),
+    "approved": ("in_transit", "received", "refunded", "closed", "canceled", "rejected"),
+    "rejected": ("approved",),
+    "in_transit": ("received",),
+    "received": ("inspected",),
+    "inspected": ("refunded", "closed"),
+    "refunded": ("closed",),
+    "closed": (),
+    "canceled": (),
+}
+
+
+def _move(case: ReturnCase, target: str) -> None:
+    if target not in TRANSITIONS[case.status]:
+        raise InvalidReturnTransition(current=case.status)
+    case.status = target
+
+
+# --- what was delivered -------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Delivered:
+    quantity: int
+    delivered_at: datetime | None
+
+
+def deliveries(session: Session, order: Order) -> dict[str, Delivered]:
+    """Per order line: units delivered (parcels with status ``delivered``) and the last delivery time."""
+    rows = session.execute(
+        select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity), func.max(Shipment.delivered_at))
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .where(Shipment.order_id == order.id, Shipment.status == "delivered")
+        .group_by(ShipmentLine.order_line_id))
+    found = {line_id: Delivered(int(quantity), at) for line_id, quantity, at in rows}
+    if not found and order.delivered_at is not None:
+        # An order marked delivered without parcels (e.g. imported): every line arrived then.
+        return {line.id: Delivered(line.quantity, order.delivered_at) for line in order.lines}
+    return found
+
+
+def held_quantities(session: Session, order_id: str, *, kind: str | None = None) -> dict[str, int]:
+    """Per order line: units already in cases that hold them (open or done)."""
+    query = (select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
+             .join(ReturnCase, ReturnCase.id == ReturnLine.case_id)
+             .where(ReturnCase.order_id == order_id, ReturnCase.status.in_(HOLDING))
+             .group_by(ReturnLine.order_line_id))
+    if kind:
+        query = query.where(ReturnCase.kind == kind)
+    return {line_id: int(quantity) for line_id, quantity in session.execute(query)}
+
+
+# --- deciding -----------------------------------------------------------------------------
+
+def _sellers(session: Session, lines) -> dict[str, Seller]:
+    ids = sorted({line.seller_id for line in lines})
+    return {seller.id: seller for seller in session.scalars(select(Seller).where(Seller.id.in_(ids)))}
+
+
+def decision_record(decision) -> dict:
+    """A decision as JSON: dates as ISO strings, reasons with code, parameters and sources."""
+    data = dataclasses.asdict(decision)
+    for key, value in data.items():
+        if isinstance(value, date):
+            data[key] = value.isoformat()
+    data["reasons"] = [{"code": r.code, "params": r.params, "sources": list(r.sources)} for r in decision.reasons]
+    return data
+
+
+def decide_line(market_rules, seller: Seller, line: OrderLine, delivered: Delivered, *, reason: str,
+                opened: bool, requested_at: datetime, quantity: int = 1):
+    return policy.decide_return(market_rules, policy.SellerPolicy.of(seller), category=line.category, reason=reason,
+                                opened=opened, quantity=quantity, delivered_at=delivered.delivered_at,
+                                requested_at=requested_at)
+
+
+def return_options(session: Session, order: Order, *, now: datetime | None = None) -> list[dict]:
+    """Per delivered line: how many units can still be returned, and the terms for each reason."""
+    now = now or utcnow()
+    market = policy.MarketRules.of(get_market(session, order.market_code))
+    delivered = deliveries(session, order)
+    held = held_quantities(session, order.id)
+    sellers = _sellers(session, order.lines)
+    options = []
+    for line in order.lines:
+        got = delivered.get(line.id)
+        if got is None or got.quantity <= 0:
+            continue
+        by_reason = {}
+        for reason in policy.RETURN_REASONS:
+            by_reason[reason] = {
+                state: decide_line(market, sellers[line.seller_id], line, got, reason=reason, opened=opened,
+                                   requested_at=now)
+                for state, opened in (("unopened", False), ("opened", True))}
+        returnable = max(got.quantity - held.get(line.id, 0), 0)
+        options.append({"line": line, "delivered": got.quantity, "returnable": returnable,
+                        "delivered_at": got.delivered_at, "decisions": by_reason})
+    return options
+
+
+def destination(session: Session, order: Order, seller_ids) -> dict:
+    """Where the goods go back: the market's overseas centre, else the consolidation warehouse, else the seller."""
+    routing = policy.policy_data()["return_routing"]
+    for kind in routing["warehouse_kinds"]:
+        query = select(Warehouse).where(Warehouse.kind == kind, Warehouse.active.is_(True)).order_by(Warehouse.code)
+        if kind == "overseas":
+            query = query.where(Warehouse.market_code == order.market_code)
+        warehouse = session.scalars(query).first()
+        if warehouse is not None:
+            return {"kind": kind, "warehouse_id": warehouse.id, "name": warehouse.name,
+                    "address": warehouse.address, "country": warehouse.country, "sources": routing["sources"]}
+    for seller_id in sorted(seller_ids):
+        seller = session.get(Seller, seller_id)
+        if seller is not None and seller.return_address:
+            return {"kind": "seller", "warehouse_id": None, "name": seller.legal_name,
+                    "address": seller.return_address, "country": seller.return_address.get("country"),
+                    "sources": routing["sources"]}
+    raise NoReturnDestination()
+
+
+def _number(session: Session, order: Order) -> str:
+    count = session.scalar(select(func.count()).select_from(ReturnCase).where(ReturnCase.order_id == order.id))
+    return f"R-{order.number}-{count + 1}"
+
+
+def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], reason: str, opened: bool = False,
+              note: str | None = None, photos: list[str] | None = None, idempotency_key: str | None = None,
+              user_id: str | None = None, now: datetime | None = None) -> ReturnCase:
+    """Open a return (or warranty claim) and decide it at once; the caller commits.
+
+    ``lines``: ``[{"order_line_id", "quantity"}]`` (a claim: one line). Locks the order row.
+    """
+    now = now or utcnow()
+    order = orders.lock_order(session, order_id)
+    if order is None:
+        raise ReturnNotFound()
+    if idempotency_key:
+        existing = session.scalar(select(ReturnCase).where(ReturnCase.order_id == order.id,
+                                                           ReturnCase.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing
+    if order.status == "canceled":
+        raise OrderCanceled()
+    delivered = deliveries(session, order)
+    if not delivered:
+        raise OrderNotReturnable()
+    by_id = {line.id: line for line in order.lines}
+    held = held_quantities(session, order.id)
+    wanted: dict[str, int] = {}
+    for item in lines:
+        line = by_id.get(item["order_line_id"])
+        if line is None:
+            raise UnknownOrderLine(item["order_line_id"])
+        wanted[line.id] = wanted.get(line.id, 0) + item["quantity"]
+    for line_id, quantity in wanted.items():
+        left = (delivered[line_id].quantity if line_id in delivered else 0) - held.get(line_id, 0)
+        if quantity > left:
+            raise QuantityAboveDelivered(line_id, max(left, 0))
+    market = policy.MarketRules.of(get_market(session, order.market_code))
+    sellers = _sellers(session, [by_id[line_id] for line_id in wanted])
+    decisions = {}
+    for line_id, quantity in wanted.items():
+        line, seller = by_id[line_id], sellers[by_id[line_id].seller_id]
+        if kind == "warranty":
+            decisions[line_id] = policy.decide_warranty(
+                market, policy.SellerPolicy.of(seller), category=line.category,
+                delivered_at=delivered[line_id].delivered_at, claimed_at=now)
+        else:
+            decisions[line_id] = decide_line(market, seller, line, delivered[line_id], reason=reason, opened=opened,
+                                             requested_at=now, quantity=quantity)
+    allowed = all(decision.allowed for decision in decisions.values())
+    case = ReturnCase(
+        number=_number(session, order), kind=kind, order_id=order.id, user_id=user_id, market_code=order.market_code,
+        locale=order.locale, reason=reason, note=note, photos=list(photos or ()), allowed=allowed,
+        decision={"lines": {line_id: decision_record(d) for line_id, d in decisions.items()},
+                  "opened": opened, "policy_version": policy.policy_data()["version"]},
+        currency=order.currency, idempotency_key=idempotency_key, requested_at=now, decided_at=now,
+        status="approved" if allowed else "rejected")
+    if kind == "return":
+        payers = {d.return_shipping_payer for d in decisions.values()}
+        case.return_shipping_payer = "seller" if "seller" in payers else "consumer"
+        deadlines = [d.refund_deadline for d in decisions.values() if d.refund_deadline]
+        case.refund_due_on = min(deadlines) if deadlines else None
+    else:
+        case.return_shipping_payer = "seller"
+    for position, (line_id, quantity) in enumerate(wanted.items()):
+        line = by_id[line_id]
+        case.lines.append(ReturnLine(position=position, order_line_id=line_id, seller_id=line.seller_id,
+                                     variant_id=line.variant_id, quantity=quantity))
+    if allowed:
+        case.destination = destination(session, order, {line.seller_id for line in case.lines})
+    session.add(case)
+    session.flush()
+    _notify(session, case, order, "approved" if allowed else "rejected")
+    return case
+
+
+# --- ops ----------------------------------------------------------------------------------
+
+def get_case(session: Session, case_id: str, *, lock: bool = False) -> ReturnCase:
+    query = select(ReturnCase).where(ReturnCase.id == case_id)
+    case = session.scalar(query.with_for_update() if lock else query)
+    if case is None:
+        raise ReturnNotFound()
+    return case
+
+
+def override(session: Session, case: ReturnCase, *, approve: bool, by: str, why: str) -> ReturnCase:
+    """Ops approve a case the engine rejected (or reject one it approved), recording who and why."""
+    order = session.get(Order, case.order_id)
+    _move(case, "approved" if approve else "rejected")
+    case.override_by, case.override_reason, case.decided_at = by, why, utcnow()
+    if approve:
+        case.destination = case.destination or destination(session, order, {line.seller_id for line in case.lines})
+    else:
+        case.rejection_note = why
+    session.flush()
+    _notify(session, case, order, "approved" if approve else "rejected", again=True)
+    return case
+
+
+def mark_in_transit(session: Session, case: ReturnCase) -> ReturnCase:
+    _move(case, "in_transit")
+    case.shipped_back_at = utcnow()
+    session.flush()
+    return case
+
+
+def receive(session: Session, case: ReturnCase, counted: dict[str, int], *, return_shipping_minor: int = 0,
+            now: datetime | None = None) -> ReturnCase:
+    """The parcel came back: ``counted`` units per return line id (missing lines count 0)."""
+    now = now or utcnow()
+    by_id = {line.id: line for line in case.lines}
+    unknown = set(counted) - set(by_id)
+    if unknown:
+        raise InvalidCount(f"unknown return lines: {', '.join(sorted(unknown))}")
+    for line_id, quantity in counted.items():
+        if quantity < 0 or quantity > by_id[line_id].quantity:
+            raise InvalidCount(f"{line_id}: between 0 and {by_id[line_id].quantity}")
+    _move(case, "received")
+    case.received_at = now
+    for line in case.lines:
+        line.received_quantity = counted.get(line.id, 0)
+    if case.refund_due_on is None:
+        days = max((d["refund_deadline_days"] for d in case.decision.get("lines", {}).values()
+                    if d.get("refund_deadline_days")), default=policy.policy_data()["defaults"]["refund_deadline_days"])
+        case.refund_due_on = now.date() + timedelta(days=days)
+    if return_shipping_minor and case.return_shipping_payer == "seller":
+        _book_split(session, case, "return_shipping", return_shipping_minor)
+    session.flush()
+    _notify(session, case, session.get(Order, case.order_id), "received")
+    return case
+
+
+def inspect(session: Session, case: ReturnCase, resellable: dict[str, int], *, actor: str | None = None) -> ReturnCase:
+    """Per return line, how many received units can be sold again; the rest are damaged.
+
+    Resellable units go back on hand at the destination warehouse through the ledger; the
+    damaged ones are booked as a write-off cost.
+    """
+    by_id = {line.id: line for line in case.lines}
+    for line_id, quantity in resellable.items():
+        if line_id not in by_id or not 0 <= quantity <= (by_id[line_id].received_quantity or 0):
+            raise InvalidCount(f"{line_id}: between 0 and the units received")
+    _move(case, "inspected")
+    case.inspected_at = utcnow()
+    warehouse_id = _restock_warehouse(session, case)
+    write_off: dict[str, int] = {}
+    for line in case.lines:
+        line.resellable_quantity = resellable.get(line.id, 0)
+        line.damaged_quantity = (line.received_quantity or 0) - line.resellable_quantity
+        if line.resellable_quantity and warehouse_id:
+            ledger.restock_return(session, variant_id=line.variant_id, warehouse_id=warehouse_id,
+                                  quantity=line.resellable_quantity, reference=case.id, actor=actor)
+        if line.damaged_quantity:
+            order_line = session.get(OrderLine, line.order_line_id)
+            write_off[line.seller_id] = write_off.get(line.seller_id, 0) + line.damaged_quantity * \
+                order_line.unit_price_minor
+    for seller_id, amount in write_off.items():
+        _book(session, case, seller_id, "write_off", amount)
+    session.flush()
+    return case
+
+
+def _restock_warehouse(session: Session, case: ReturnCase) -> str | None:
+    target = case.destination or {}
+    if target.get("warehouse_id"):
+        return target["warehouse_id"]
+    sellers = sorted({line.seller_id for line in case.lines})
+    warehouse = session.scalars(select(Warehouse).where(Warehouse.kind == "seller", Warehouse.seller_id.in_(sellers),
+                                                        Warehouse.active.is_(True)).order_by(Warehouse.code)).first()
+    return warehouse.id if warehouse else None
+
+
+# --- money --------------------------------------------------------------------------------
+
+def _charges_now(session: Session, order_id: str, kinds) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(OrderCharge.amount_minor), 0)).where(
+        OrderCharge.order_id == order_id, OrderCharge.kind.in_(kinds), OrderCharge.collected == "now")))
+
+
+def refund_amount(session: Session, case: ReturnCase, *, units: dict[str, int]) -> int:
+    """What a case refunds for ``units`` per return line: their price, plus the shares of the
+    outbound shipping and of the duties and taxes collected where the decision refunds them."""
+    order = session.get(Order, case.order_id)
+    value = 0
+    for line in case.lines:
+        value += units.get(line.id, 0) * session.get(OrderLine, line.order_line_id).unit_price_minor
+    if value == 0 or order.subtotal_minor <= 0:
+        return value
+    decisions = list(case.decision.get("lines", {}).values())
+    shipping = case.kind == "warranty" or any(d.get("refund_outbound_shipping") for d in decisions)
+    duties = case.kind == "warranty" or any(d.get("refund_duties") for d in decisions)
+    extra = 0
+    if shipping:
+        extra += _charges_now(session, order.id, ("shipping",))
+    if duties:
+        extra += _charges_now(session, order.id, ("duty", "tax"))
+    return value + extra * value // order.subtotal_minor
+
+
+def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
+                without_return: bool = False) -> refunds.Refund:
+    """Refund an inspected case for the units received (or, ``without_return``, an approved case
+    for the units announced, when they are worth no more than the market's limit)."""
+    if without_return:
+        if case.status != "approved":
+            raise InvalidReturnTransition(current=case.status)
+        units = {line.id: line.quantity for line in case.lines}
+        limit = policy.policy_data()["refund_without_return"]["max_item_value_minor"].get(case.market_code)
+        value = refund_amount(session, case, units=units)
+        if limit is None or limit["currency"] != case.currency or value > limit["amount_minor"]:
+            raise RefundWithoutReturnNotAllowed(limit=f"{limit['amount_minor']} {limit['currency']}" if limit else "-")
+        case.resolution = "refund_without_return"
+    else:
+        if case.status != "inspected":
+            raise InvalidReturnTransition(current=case.status)
+        units = {line.id: line.received_quantity or 0 for line in case.lines}
+        case.resolution = case.resolution or "refund"
+    amount = refund_amount(session, case, units=units)
+    if amount <= 0:
+        _move(case, "closed")
+        case.closed_at = utcnow()
+        session.flush()
+        return None
+    refund = refunds.request_refund(session, case.order_id, amount, source=f"return:{case.id}", requested_by=by)
+    case.refund_minor = amount
+    session.flush()
+    return refund
+
+
+def on_refund_settled(refund, *, session: Session) -> None:
+    """``refund_settled``: a case's refund succeeded → the case is ``refunded`` and its cost booked."""
+    if not refund.source.startswith("return:") or refund.status != "succeeded":
+        return
+    case = session.get(ReturnCase, refund.source.removeprefix("return:"))
+    if case is None or case.status in ("refunded", "closed"):
+        return
+    _move(case, "refunded")
+    case.refunded_at = utcnow()
+    _book_split(session, case, "refund", refund.amount_minor)
+    session.flush()
+    _notify(session, case, session.get(Order, case.order_id), "refunded")
+
+
+def close(session: Session, case: ReturnCase) -> ReturnCase:
+    _move(case, "closed")
+    case.closed_at = utcnow()
+    session.flush()
+    return case
+
+
+def cancel(session: Session, case: ReturnCase) -> ReturnCase:
+    """The buyer withdraws the request before sending anything back."""
+    if case.status not in ("requested", "approved"):
+        raise InvalidReturnTransition(current=case.status)
+    _move(case, "canceled")
+    case.canceled_at = utcnow()
+    session.flush()
+    return case
+
+
+def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str | None = None):
+    """Ops choose how an approved claim ends: ``repair`` or ``replace`` close it; ``refund`` waits for the goods."""
+    offered = {r for d in case.decision.get("lines", {}).values() for r in d.get("remedies", ())}
+    if case.kind != "warranty" or remedy not in offered:
+        raise RemedyNotOffered()
+    if case.status not in ("approved", "inspected"):
+        raise InvalidReturnTransition(current=case.status)
+    case.resolution = remedy
+    session.flush()
+    return case
+
+
+# --- costs --------------------------------------------------------------------------------
+
+def bearer(session: Session, case: ReturnCase, seller_id: str) -> str:
+    """The mall bears a change of mind for a "no-return purchase" seller; the seller bears the rest."""
+    seller = session.get(Seller, seller_id)
+    kinds = {d.get("kind") for d in case.decision.get("lines", {}).values()}
+    if seller is not None and seller.no_return_purchase and kinds == {"change_of_mind"}:
+        return "mall"
+    return "seller"
+
+
+def _book(session: Session, case: ReturnCase, seller_id: str, kind: str, amount: int) -> None:
+    exists = session.scalar(select(ReturnCost.id).where(
+        ReturnCost.case_id == case.id, ReturnCost.seller_id == seller_id, ReturnCost.kind == kind))
+    if exists is not None or amount <= 0:
+        return
+    now = utcnow()
+    session.add(ReturnCost(case_id=case.id, seller_id=seller_id, bearer=bearer(session, case, seller_id), kind=kind,
+                           amount_minor=amount, currency=case.currency, month=now.strftime("%Y-%m"), booked_at=now))
+
+
+def _book_split(session: Session, case: ReturnCase, kind: str, amount: int) -> None:
+    """Book ``amount`` across the case's sellers in proportion to their units' value (the rest to the last)."""
+    values: dict[str, int] = {}
+    for line in case.lines:
+        price = session.get(OrderLine, line.order_line_id).unit_price_minor
+        values[line.seller_id] = values.get(line.seller_id, 0) + price * line.quantity
+    total = sum(values.values()) or 1
+    left = amount
+    ordered = sorted(values)
+    for index, seller_id in enumerate(ordered):
+        share = left if index == len(ordered) - 1 else amount * values[seller_id] // total
+        left -= share
+        _book(session, case, seller_id, kind, share)
+
+
+def costs_query(*, seller_id: str | None = None, month: str | None = None):
+    """Costs per seller, month, bearer and kind (sums), for settlement and the seller's view."""
+    query = (select(ReturnCost.seller_id, ReturnCost.month, ReturnCost.bearer, ReturnCost.kind, ReturnCost.currency,
+                    func.sum(ReturnCost.amount_minor).label("amount_minor"), func.count().label("cases"))
+             .group_by(ReturnCost.seller_id, ReturnCost.month, ReturnCost.bearer, ReturnCost.kind, ReturnCost.currency)
+             .order_by(ReturnCost.month.desc(), ReturnCost.seller_id, ReturnCost.kind))
+    if seller_id:
+        query = query.where(ReturnCost.seller_id == seller_id)
+    if month:
+        query = query.where(ReturnCost.month == month)
+    return query
+
+
+# --- queues and periodic work -------------------------------------------------------------
+
+def ops_queue(*, kind: str = "return", status=None, market=None, seller=None, due_before: date | None = None):
+    """Cases for ops, soonest refund deadline first (none last), then oldest."""
+    query = select(ReturnCase).where(ReturnCase.kind == kind)
+    if status:
+        query = query.where(ReturnCase.status == status)
+    if market:
+        query = query.where(ReturnCase.market_code == market)
+    if seller:
+        query = query.where(ReturnCase.id.in_(select(ReturnLine.case_id).where(ReturnLine.seller_id == seller)))
+    if due_before:
+        query = query.where(ReturnCase.refund_due_on < due_before)
+    return query.order_by(ReturnCase.refund_due_on.is_(None), ReturnCase.refund_due_on, ReturnCase.requested_at,
+                          ReturnCase.id)
+
+
+def seller_cases(seller_id: str, *, kind: str | None = None):
+    query = select(ReturnCase).where(ReturnCase.id.in_(select(ReturnLine.case_id).where(
+        ReturnLine.seller_id == seller_id)))
+    if kind:
+        query = query.where(ReturnCase.kind == kind)
+    return query.order_by(ReturnCase.requested_at.desc(), ReturnCase.id)
+
+
+def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
+    today = today or utcnow().date()
+    return bool(case.refund_due_on and case.refund_due_on < today
+                and case.status in ("approved", "in_transit", "received", "inspected"))
+
+
+def flag_overdue(session: Session, *, today: date | None = None) -> int:
+    """Periodic: mark cases whose refund deadline passed (once each); ops see them flagged first."""
+    today = today or utcnow().date()
+    cases = session.scalars(select(ReturnCase).where(
+        ReturnCase.refund_due_on < today, ReturnCase.overdue_flagged_at.is_(None),
+        ReturnCase.status.in_(("received", "inspected")))).all()
+    for case in cases:
+        case.overdue_flagged_at = utcnow()
+        log.warning("return %s: refund overdue since %s", case.number, case.refund_due_on)
+    session.flush()
+    return len(cases)
+
+
+def complete_orders(session: Session, *, now: datetime | None = None, limit: int = 200) -> int:
+    """Periodic: ``delivered`` → ``completed`` when every line's change-of-mind window is over and no case is open."""
+    now = now or utcnow()
+    candidates = session.scalars(select(Order).where(Order.status == "delivered").order_by(Order.delivered_at)
+                                 .limit(limit)).all()
+    done = 0
+    for order in candidates:
+        if session.scalar(select(ReturnCase.id).where(ReturnCase.order_id == order.id,
+                                                      ReturnCase.status.in_(OPEN)).limit(1)):
+            continue
+        market = policy.MarketRules.of(get_market(session, order.market_code))
+        sellers = _sellers(session, order.lines)
+        delivered = deliveries(session, order)
+        last_days = []
+        for line in order.lines:
+            got = delivered.get(line.id)
+            if got is None or got.delivered_at is None:
+                continue
+            days, _, _ = policy.change_of_mind_window(market, policy.SellerPolicy.of(sellers[line.seller_id]))
+            last_days.append(got.delivered_at.date() + timedelta(days=days))
+        if last_days and now.date() > max(last_days):
+            orders.mark_completed(session, orders.lock_order(session, order.id), at=now)
+            done += 1
+    return done
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+def _notify(session: Session, case: ReturnCase, order: Order, step: str, *, again: bool = False) -> None:
+    from . import views
+    key = f"return-{step}:{case.id}" + (f":{utcnow().isoformat()}" if again else "")
+    queue_mail(session, key=key, template=f"return_{step}", to=order.email, locale=order.locale,
+               context=views.mail_context(session, case, order))

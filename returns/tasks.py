@@ -1,0 +1,16 @@
+"""Periodic return jobs, run by the scheduler; each safe to run twice."""
+from __future__ import annotations
+
+from shop.db import db
+
+from . import services
+
+
+def flag_overdue_refunds() -> int:
+    """Flag (once) the cases whose refund deadline has passed without a refund."""
+    return services.flag_overdue(db.session)
+
+
+def complete_orders() -> int:
+    """Close delivered orders whose return windows are over with nothing open (``completed``)."""
+    return services.complete_orders(db.session)

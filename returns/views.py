@@ -1,0 +1,96 @@
+"""Return cases as the API and the e-mails show them (reasons in words, in the reader's locale)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import force_locale
+from sqlalchemy.orm import Session
+
+from i18n import to_babel
+from shop.orders.models import Order, OrderLine
+
+from . import explain, policy
+from .models import ReturnCase
+from .services import is_overdue
+
+
+def _reasons(record: dict) -> list[dict]:
+    return [explain.reason_view(policy.Reason(r["code"], tuple(r.get("sources") or ()), r.get("params") or {}))
+            for r in record.get("reasons", ())]
+
+
+def decision_view(record: dict) -> dict:
+    """A stored line decision with its reasons in words (the current locale)."""
+    view = {key: value for key, value in record.items() if key != "reasons"}
+    view["reasons"] = _reasons(record)
+    return view
+
+
+def case_view(session: Session, case: ReturnCase, *, for_ops: bool = False) -> dict:
+    lines = []
+    decisions = case.decision.get("lines", {})
+    for line in case.lines:
+        order_line = session.get(OrderLine, line.order_line_id)
+        lines.append({
+            "id": line.id, "order_line_id": line.order_line_id, "sku": order_line.sku, "name": order_line.name,
+            "seller_id": line.seller_id, "quantity": line.quantity, "received_quantity": line.received_quantity,
+            "resellable_quantity": line.resellable_quantity, "damaged_quantity": line.damaged_quantity,
+            "unit_price_minor": order_line.unit_price_minor,
+            "decision": decision_view(decisions[line.order_line_id]) if line.order_line_id in decisions else None})
+    view = {
+        "id": case.id, "number": case.number, "kind": case.kind, "order_id": case.order_id,
+        "status": case.status, "reason": case.reason, "note": case.note, "photos": case.photos,
+        "allowed_by_policy": case.allowed, "resolution": case.resolution,
+        "return_shipping_payer": case.return_shipping_payer, "destination": case.destination,
+        "instructions": instructions(case), "currency": case.currency, "refund_minor": case.refund_minor,
+        "refund_due_on": case.refund_due_on.isoformat() if case.refund_due_on else None,
+        "overdue": is_overdue(case), "market": case.market_code,
+        "requested_at": case.requested_at, "decided_at": case.decided_at, "received_at": case.received_at,
+        "inspected_at": case.inspected_at, "refunded_at": case.refunded_at, "closed_at": case.closed_at,
+        "canceled_at": case.canceled_at, "rejection_note": case.rejection_note, "lines": lines,
+    }
+    if for_ops:
+        view.update(override_by=case.override_by, override_reason=case.override_reason,
+                    overdue_flagged_at=case.overdue_flagged_at)
+    return view
+
+
+def instructions(case: ReturnCase) -> list[str]:
+    """What the buyer does next, in the current locale (empty unless the case is approved)."""
+    from flask_babel import gettext as _
+    if case.status != "approved" or not case.destination:
+        return []
+    target = case.destination
+    address = target.get("address") or {}
+    where = ", ".join(str(part) for part in (target.get("name"), address.get("line1"), address.get("line2"),
+                                             address.get("postal_code"), address.get("city"), target.get("country"))
+                      if part)
+    steps = [_("Pack the items in their original packaging if you still have it, with the return number %(number)s "
+               "written on the parcel.", number=case.number),
+             _("Send the parcel to: %(address)s.", address=where)]
+    if case.return_shipping_payer == "seller":
+        steps.append(_("The seller pays the return shipping: keep the receipt, it is refunded with your order."))
+    else:
+        steps.append(_("You pay the return shipping; a tracked service protects you if the parcel is lost."))
+    if target.get("kind") == "overseas":
+        steps.append(_("This address is our returns centre in your market, so the parcel does not leave your "
+                       "country."))
+    return steps
+
+
+def mail_context(session: Session, case: ReturnCase, order: Order) -> dict:
+    """The JSON context of a return e-mail, with the reasons and instructions in the buyer's locale."""
+    with force_locale(to_babel(order.locale)):
+        reasons, seen = [], set()
+        for record in case.decision.get("lines", {}).values():
+            for reason in _reasons(record):
+                if reason["text"] not in seen:
+                    seen.add(reason["text"])
+                    reasons.append(reason["text"])
+        steps = instructions(case)
+    return {"order_number": order.number, "return_number": case.number, "kind": case.kind,
+            "reasons": reasons, "instructions": steps, "note": case.rejection_note,
+            "items": [{"name": session.get(OrderLine, line.order_line_id).name, "quantity": line.quantity,
+                       "received": line.received_quantity} for line in case.lines],
+            "refund": {"amount_minor": case.refund_minor, "currency": case.currency} if case.refund_minor else None,
+            "today": date.today().isoformat()}
