@@ -69,7 +69,8 @@ def _key() -> str | None:
 
 def _open(order, **kwargs):
     try:
-        case = services.open_case(db.session, order.id, idempotency_key=_key(), user_id=order.user_id, **kwargs)
+        case, created = services.open_case(db.session, order.id, idempotency_key=_key(), user_id=order.user_id,
+                                           **kwargs)
         db.session.commit()
     except IntegrityError:
         # The same key from a concurrent request: that request's case is the answer.
@@ -79,7 +80,7 @@ def _open(order, **kwargs):
         if case is None:
             raise
         return case_view(db.session, case), 200
-    return case_view(db.session, case), 201
+    return case_view(db.session, case), 201 if created else 200
 
 
 # --- the buyer ----------------------------------------------------------------------------

@@ -181,10 +181,11 @@ def _number(session: Session, order: Order) -> str:
 
 def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], reason: str, opened: bool = False,
               note: str | None = None, photos: list[str] | None = None, idempotency_key: str | None = None,
-              user_id: str | None = None, now: datetime | None = None) -> ReturnCase:
-    """Open a return (or warranty claim) and decide it at once; the caller commits.
+              user_id: str | None = None, now: datetime | None = None) -> tuple[ReturnCase, bool]:
+    """Open a return (or warranty claim) and decide it at once; ``(case, created)``; the caller commits.
 
     ``lines``: ``[{"order_line_id", "quantity"}]`` (a claim: one line). Locks the order row.
+    An ``idempotency_key`` already used on the order returns that case (``created`` False).
     """
     now = now or utcnow()
     order = orders.lock_order(session, order_id)
@@ -194,7 +195,7 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
         existing = session.scalar(select(ReturnCase).where(ReturnCase.order_id == order.id,
                                                            ReturnCase.idempotency_key == idempotency_key))
         if existing is not None:
-            return existing
+            return existing, False
     if order.status == "canceled":
         raise OrderCanceled()
     delivered = deliveries(session, order)
@@ -248,7 +249,7 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
     session.add(case)
     session.flush()
     _notify(session, case, order, "approved" if allowed else "rejected")
-    return case
+    return case, True
 
 
 # --- ops ----------------------------------------------------------------------------------
@@ -384,7 +385,8 @@ def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
             raise InvalidReturnTransition(current=case.status)
         units = {line.id: line.quantity for line in case.lines}
         limit = policy.policy_data()["refund_without_return"]["max_item_value_minor"].get(case.market_code)
-        value = refund_amount(session, case, units=units)
+        value = sum(quantity * session.get(OrderLine, line.order_line_id).unit_price_minor
+                    for line in case.lines for line_id, quantity in units.items() if line_id == line.id)
         if limit is None or limit["currency"] != case.currency or value > limit["amount_minor"]:
             raise RefundWithoutReturnNotAllowed(limit=f"{limit['amount_minor']} {limit['currency']}" if limit else "-")
         case.resolution = "refund_without_return"

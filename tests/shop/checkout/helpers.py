@@ -28,6 +28,8 @@ ADDRESSES = {
            "phone": "+886 2 2311 1234"},
     "GB": {"name": "John Smith", "line1": "1 High St", "city": "London", "postal_code": "SW1A 1AA", "country": "GB",
            "phone": "+44 20 7946 0018"},
+    "CN": {"name": "李华", "line1": "1 Dongchang'an Ave", "city": "Beijing", "region": "BJ", "postal_code": "100006",
+           "country": "CN", "phone": "+86 10 6512 3456"},
 }
 
 
