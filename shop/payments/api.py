@@ -5,6 +5,7 @@ import logging
 
 from flask import current_app, request
 from flask_smorest import Blueprint
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.api import PageArgsSchema, page_schema, paginate
@@ -12,10 +13,11 @@ from shop.auth import BEARER, current_user, require_role
 from shop.db import UnitOfWork, db
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
-from . import services
-from .errors import InvalidWebhook, InvalidWebhookPayload, PaymentsNotConfigured
+from . import refunds, services
+from .errors import InvalidWebhook, InvalidWebhookPayload, NothingToRefund, PaymentsNotConfigured
 from .failures import failure_view
-from .schemas import OrderPaymentSchema, PaymentAlertSchema
+from .models import Refund
+from .schemas import OrderPaymentSchema, OrderRefundsSchema, PaymentAlertSchema, RefundInSchema
 from .stripe import InvalidSignature, MalformedEvent, verify_webhook
 
 log = logging.getLogger(__name__)
@@ -83,3 +85,38 @@ def resume_order_payment(order_id):
     return {"order_id": order.id, "order_status": order.status, "expires_at": order.expires_at,
             "payment_intent_id": payment.intent_id, "client_secret": payment.client_secret,
             "status": payment.status, "failure": failure_view(payment)}
+
+
+def _refunds_view(order_id: str) -> dict:
+    payment = services.get_payment(db.session, order_id)
+    if payment is None:
+        raise NothingToRefund()
+    rows = db.session.scalars(select(Refund).where(Refund.order_id == order_id).order_by(Refund.created_at))
+    return {"order_id": order_id, "currency": payment.currency, "captured_minor": payment.captured_minor,
+            "refundable_minor": refunds.available(payment).amount, "refunds": list(rows)}
+
+
+@admin.route("/orders/<order_id>/refunds", methods=["GET"])
+@admin.response(200, OrderRefundsSchema)
+@admin.doc(security=BEARER)
+def list_order_refunds(order_id):
+    """The order's refunds and what is left to refund."""
+    require_role("ops", "admin")
+    return _refunds_view(order_id)
+
+
+@admin.route("/orders/<order_id>/refunds", methods=["POST"])
+@admin.arguments(RefundInSchema)
+@admin.response(201, OrderRefundsSchema)
+@admin.doc(security=BEARER)
+def refund_order(body, order_id):
+    """Refund part of the order's payment (a goodwill gesture, a price correction); paid by a job.
+
+    Never more than what is left: concurrent requests queue on the payment's row lock, and
+    one that no longer fits is a 409 ``refund_exceeds_balance`` with ``available_minor``.
+    """
+    staff = require_role("ops", "admin")
+    refunds.request_refund(db.session, order_id, body["amount_minor"], source=f"ops:{body['reason']}",
+                           requested_by=staff.id)
+    db.session.commit()
+    return _refunds_view(order_id), 201

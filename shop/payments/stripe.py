@@ -190,9 +190,9 @@ class StripeGateway:
     def _refund_made_under(self, intent_id: str, key: str):
         listed = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
         for refund in listed.auto_paging_iter():
-            metadata = refund.get("metadata") or {}
-            if metadata.get("dari_refund") == key:
-                return refund
+            data = refund.to_dict() if hasattr(refund, "to_dict") else dict(refund)
+            if (data.get("metadata") or {}).get("dari_refund") == key:
+                return data
         return None
 
 
