@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 import requests
