@@ -16,11 +16,12 @@ def init_app(app) -> None:
 
     from i18n.web import add_domain
     from shop.api import register_blueprints
+    from shop.demo import register_seeder
     from shop.jobs.schedule import register_periodic
     from shop.notifications import register_templates
     from shop.payments.refunds import refund_settled
 
-    from . import api, models, services, tasks  # noqa: F401 - models: the tables in the metadata
+    from . import api, demo, models, services, tasks  # noqa: F401 - models: the tables in the metadata
 
     add_domain(app, MESSAGE_DOMAIN)
     register_templates(app, Path(__file__).resolve().parent / "templates")
@@ -28,3 +29,4 @@ def init_app(app) -> None:
     refund_settled.connect(services.on_refund_settled, weak=False)
     register_periodic(app, "flag_overdue_refunds", "returns.tasks.flag_overdue_refunds", 60 * 60)
     register_periodic(app, "complete_orders", "returns.tasks.complete_orders", 6 * 60 * 60)
+    register_seeder(app, "returns", demo.seed_returns, after=("shipments",))
