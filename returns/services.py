@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fulfillment.inventory.services import ledger
+from fulfillment.shipments import services as shipments
 from fulfillment.shipments.models import Shipment, ShipmentLine
 from fulfillment.warehouses.models import Warehouse
 from shop.db import utcnow
@@ -438,14 +439,32 @@ def cancel(session: Session, case: ReturnCase) -> ReturnCase:
     return case
 
 
-def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str | None = None):
-    """Ops choose how an approved claim ends: ``repair`` or ``replace`` close it; ``refund`` waits for the goods."""
+def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str | None = None) -> ReturnCase:
+    """Ops choose how an approved claim ends, among the remedies the decision offers.
+
+    ``replace`` ships the same units anew at no charge (new parcels of the order, reserved
+    and allocated like any line; their cost is booked to the bearer) and closes the claim;
+    ``repair`` closes it once recorded (the service address is the seller's); ``refund``
+    waits for the goods (receive, inspect, then refund as for a return).
+    """
     offered = {r for d in case.decision.get("lines", {}).values() for r in d.get("remedies", ())}
     if case.kind != "warranty" or remedy not in offered:
         raise RemedyNotOffered()
     if case.status not in ("approved", "inspected"):
         raise InvalidReturnTransition(current=case.status)
     case.resolution = remedy
+    if remedy == "replace":
+        shipments.ship_replacement(session, case.order_id, [(line.variant_id, line.quantity) for line in case.lines],
+                                   actor=by or "ops")
+        values: dict[str, int] = {}
+        for line in case.lines:
+            price = session.get(OrderLine, line.order_line_id).unit_price_minor
+            values[line.seller_id] = values.get(line.seller_id, 0) + price * line.quantity
+        for seller_id, amount in values.items():
+            _book(session, case, seller_id, "replacement", amount)
+    if remedy in ("replace", "repair"):
+        _move(case, "closed")
+        case.closed_at = utcnow()
     session.flush()
     return case
 

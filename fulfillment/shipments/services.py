@@ -278,7 +278,8 @@ def hand_over(session: Session, shipment_id: str, *, tracking_number: str | None
     shipment.last_event_at = now
     session.flush()
     waiting = session.scalar(select(exists().where(Shipment.order_id == order.id, Shipment.status.in_(UNSHIPPED))))
-    orders.mark_shipped(session, order, partial=bool(waiting), at=now)
+    if order.status in SHIPPABLE_ORDER:  # a replacement for a delivered order leaves its status alone
+        orders.mark_shipped(session, order, partial=bool(waiting), at=now)
     _notify(session, order, shipment, "shipment_shipped", key=f"shipped:{shipment.id}")
     if shipment.seller_id:
         _notify_seller(session, order, shipment)
@@ -316,17 +317,34 @@ def reship(session: Session, shipment_id: str, *, actor: str) -> list[Shipment]:
         raise NothingToReship()
     lines = reservations.allocate_more(session, reference=order.id, actor=actor,
                                        lines=[(ln.variant_id, ln.quantity) for ln in shipment.lines])
-
-    def attempt_of(warehouse_id: str) -> int:
-        latest = session.scalar(select(func.max(Shipment.attempt)).where(Shipment.order_id == order.id,
-                                                                         Shipment.warehouse_id == warehouse_id))
-        return (latest or 0) + 1
-
-    created = _build(session, order, lines, attempt_of=attempt_of)
+    created = _build(session, order, lines, attempt_of=lambda warehouse: _next_attempt(session, order, warehouse))
     for new in created:
         new.replaces_id = shipment.id
     session.flush()
     return created
+
+
+def ship_replacement(session: Session, order_id: str, lines: list[tuple[str, int]], *,
+                     actor: str) -> list[Shipment]:
+    """A zero-price replacement for units of a delivered order (a warranty claim): new parcels.
+
+    ``lines`` are (variant id, quantity) of the order's own lines; the units are reserved and
+    allocated to the order like any order line (``OutOfStock`` when short), then grouped into
+    parcels that go through pick, pack and hand-over like the first ones. The order keeps its
+    status; the parcels count as later attempts from their warehouse.
+    """
+    order = orders.lock_order(session, order_id)
+    variants = {line.variant_id for line in order.lines}
+    if not lines or any(variant_id not in variants or quantity < 1 for variant_id, quantity in lines):
+        raise ValueError("a replacement ships units of the order's own lines")
+    allocated = reservations.allocate_more(session, reference=order.id, actor=actor, lines=lines)
+    return _build(session, order, allocated, attempt_of=lambda warehouse: _next_attempt(session, order, warehouse))
+
+
+def _next_attempt(session: Session, order: Order, warehouse_id: str) -> int:
+    latest = session.scalar(select(func.max(Shipment.attempt)).where(Shipment.order_id == order.id,
+                                                                     Shipment.warehouse_id == warehouse_id))
+    return (latest or 0) + 1
 
 
 def record_booking(session: Session, shipment_id: str, *, tracking_number: str, label_reference: str | None,

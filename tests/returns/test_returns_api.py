@@ -6,11 +6,13 @@ from sqlalchemy import func, select
 
 from fulfillment.inventory.models import StockLevel
 from fulfillment.inventory.services.ledger import check_ledger
+from fulfillment.shipments.models import Shipment
 from returns.models import ReturnCase, ReturnCost
 from shop.notifications.models import Notification
+from shop.orders.models import Order
 from shop.payments import refunds
 from shop.payments.models import Payment, Refund
-from tests.fulfillment.shipments.helpers import staff, warehouse
+from tests.fulfillment.shipments.helpers import staff, warehouse, work
 from tests.returns.helpers import ask_return, delivered_order, guest
 from tests.shop.catalog.helpers import certify
 from tests.shop.checkout.helpers import make_item, make_seller
@@ -265,9 +267,28 @@ def test_a_warranty_claim_is_decided_with_its_remedies(client, db_session, facto
     assert claim["kind"] == "warranty" and claim["status"] == "approved"
     decision = claim["lines"][0]["decision"]
     assert decision["period_months"] == 24 and decision["remedies"][0] == "repair" and decision["presumption"]
+    parcels_before = db_session.scalar(select(func.count()).select_from(Shipment)
+                                       .where(Shipment.order_id == order.id))
     resolved = client.post(f"/api/v1/admin/returns/{claim['id']}/resolve", json={"remedy": "replace"},
                            headers=staff(factory))
-    assert resolved.status_code == 200 and resolved.json["resolution"] == "replace"
+    assert resolved.status_code == 200, resolved.json
+    assert resolved.json["resolution"] == "replace" and resolved.json["status"] == "closed"
+    replacement = db_session.scalars(select(Shipment).where(Shipment.order_id == order.id)
+                                     .order_by(Shipment.created_at.desc())).first()
+    assert db_session.scalar(select(func.count()).select_from(Shipment)
+                             .where(Shipment.order_id == order.id)) == parcels_before + 1
+    assert replacement.status == "pending" and [(ln.variant_id, ln.quantity) for ln in replacement.lines] == [
+        (item.id, 1)]
+    handed = work(client, staff(factory), replacement.id)
+    assert handed.status_code == 200, handed.json
+    db_session.expire_all()
+    assert db_session.get(Order, order.id).status == "delivered"  # a replacement leaves the order's status alone
+    assert check_ledger(db_session) == []
+    cost = db_session.scalar(select(ReturnCost).where(ReturnCost.case_id == claim["id"]))
+    assert cost.kind == "replacement" and cost.bearer == "seller"
+    again = client.post(f"/api/v1/admin/returns/{claim['id']}/resolve", json={"remedy": "replace"},
+                        headers=staff(factory))
+    assert again.status_code == 409
     claims = client.get("/api/v1/admin/warranty-claims", headers=staff(factory))
     assert [c["id"] for c in claims.json["items"]] == [claim["id"]]
 
