@@ -322,6 +322,15 @@ def refund_return(body, case_id):
     return _done(case)
 
 
+@admin.route("/returns/<case_id>/exchange", methods=["POST"])
+@admin.response(200, ReturnCaseSchema)
+@admin.doc(security=BEARER)
+def exchange_return(case_id):
+    """Ship the sizes or colours asked for, for the units received and inspected; the case closes unrefunded."""
+    staff = _staff()
+    return _done(services.exchange(db.session, services.get_case(db.session, case_id, lock=True), by=staff))
+
+
 @admin.route("/returns/<case_id>/resolve", methods=["POST"])
 @admin.arguments(ResolveSchema)
 @admin.response(200, ReturnCaseSchema)

@@ -88,3 +88,12 @@ class DatesOutOfOrder(InvalidInput):
 
     def __init__(self, field: str):
         super().__init__(errors={field: [_l("Must not be before the delivery.")]})
+
+
+class InvalidExchange(InvalidInput):
+    code = "invalid_exchange"
+    title = _l("This item cannot be exchanged for the variant asked for.")
+
+    def __init__(self, line_id: str):
+        super().__init__(errors={"lines": [_l("%(line)s can only be exchanged for another size or colour of the "
+                                              "same product at the same price.", line=line_id)]})

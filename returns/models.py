@@ -11,7 +11,7 @@ from shop.db import Timestamped, db, id_column
 CASE_KINDS = ("return", "warranty")
 CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunded", "closed",
                  "canceled")
-RESOLUTIONS = ("refund", "refund_without_return", "repair", "replace")
+RESOLUTIONS = ("refund", "refund_without_return", "repair", "replace", "exchange")
 COST_KINDS = ("refund", "return_shipping", "write_off", "replacement")
 BEARERS = ("seller", "mall")
 
@@ -81,6 +81,8 @@ class ReturnLine(db.Model):
     order_line_id: Mapped[str] = mapped_column(ForeignKey("order_lines.id"), index=True)
     seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
     variant_id: Mapped[str] = mapped_column(String(32))
+    # An exchange: the variant (same product, same price) sent instead of a refund.
+    exchange_variant_id: Mapped[str | None] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column(Integer)
     received_quantity: Mapped[int | None] = mapped_column(Integer)
     resellable_quantity: Mapped[int | None] = mapped_column(Integer)

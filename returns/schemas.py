@@ -83,6 +83,9 @@ class WarrantyEvaluateSchema(_EvaluateBase):
 class ReturnLineInSchema(StrictSchema):
     order_line_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
     quantity = StrictInteger(required=True, validate=ma.validate.Range(min=1, max=10_000))
+    exchange_variant_id = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=32),
+                                           metadata={"description": "another size or colour of the same product, "
+                                                                    "at the same price, instead of a refund"})
 
 
 class ReturnRequestSchema(StrictSchema):
@@ -113,6 +116,7 @@ class ReturnLineSchema(ma.Schema):
     received_quantity = ma.fields.Integer(allow_none=True)
     resellable_quantity = ma.fields.Integer(allow_none=True)
     damaged_quantity = ma.fields.Integer(allow_none=True)
+    exchange_variant_id = ma.fields.String(allow_none=True)
     unit_price_minor = ma.fields.Integer()
     decision = ma.fields.Raw(allow_none=True)
 

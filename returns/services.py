@@ -39,6 +39,7 @@ from shop.sellers.models import Seller
 from . import policy
 from .errors import (
     InvalidCount,
+    InvalidExchange,
     InvalidReturnTransition,
     NoReturnDestination,
     OrderCanceled,
@@ -205,11 +206,14 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
     by_id = {line.id: line for line in order.lines}
     held = held_quantities(session, order.id)
     wanted: dict[str, int] = {}
+    exchanges: dict[str, str] = {}
     for item in lines:
         line = by_id.get(item["order_line_id"])
         if line is None:
             raise UnknownOrderLine(item["order_line_id"])
         wanted[line.id] = wanted.get(line.id, 0) + item["quantity"]
+        if item.get("exchange_variant_id"):
+            exchanges[line.id] = _exchange_variant(session, line, item["exchange_variant_id"])
     for line_id, quantity in wanted.items():
         left = (delivered[line_id].quantity if line_id in delivered else 0) - held.get(line_id, 0)
         if quantity > left:
@@ -244,13 +248,27 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
     for position, (line_id, quantity) in enumerate(wanted.items()):
         line = by_id[line_id]
         case.lines.append(ReturnLine(position=position, order_line_id=line_id, seller_id=line.seller_id,
-                                     variant_id=line.variant_id, quantity=quantity))
+                                     variant_id=line.variant_id, exchange_variant_id=exchanges.get(line_id),
+                                     quantity=quantity))
+    if exchanges:
+        case.resolution = "exchange"
     if allowed:
         case.destination = destination(session, order, {line.seller_id for line in case.lines})
     session.add(case)
     session.flush()
     _notify(session, case, order, "approved" if allowed else "rejected")
     return case, True
+
+
+def _exchange_variant(session: Session, line: OrderLine, variant_id: str) -> str:
+    """The variant asked for instead of ``line``'s: same product, same price, still on sale."""
+    from shop.catalog.models import ProductVariant
+
+    variant = session.get(ProductVariant, variant_id)
+    if (variant is None or variant.id == line.variant_id or variant.product_id != line.product_id
+            or variant.price_krw != line.unit_price_krw or not variant.active):
+        raise InvalidExchange(line.id)
+    return variant.id
 
 
 # --- ops ----------------------------------------------------------------------------------
@@ -408,6 +426,24 @@ def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
     return refund
 
 
+def exchange(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
+    """Ship the variants asked for, for the units that came back (an inspected exchange), and close the case.
+
+    Nothing is refunded: the new units are a zero-price replacement of the old ones. Lines
+    without an exchange variant, or with no units received, ship nothing.
+    """
+    if case.status != "inspected" or case.resolution != "exchange":
+        raise InvalidReturnTransition(current=case.status)
+    lines = [(line.order_line_id, line.exchange_variant_id, line.received_quantity)
+             for line in case.lines if line.exchange_variant_id and line.received_quantity]
+    if lines:
+        shipments.ship_replacement(session, case.order_id, lines, actor=by or "ops")
+    _move(case, "closed")
+    case.closed_at = utcnow()
+    session.flush()
+    return case
+
+
 def on_refund_settled(refund, *, session: Session) -> None:
     """``refund_settled``: a case's refund succeeded → the case is ``refunded`` and its cost booked."""
     if not refund.source.startswith("return:") or refund.status != "succeeded":
@@ -454,7 +490,8 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
         raise InvalidReturnTransition(current=case.status)
     case.resolution = remedy
     if remedy == "replace":
-        shipments.ship_replacement(session, case.order_id, [(line.variant_id, line.quantity) for line in case.lines],
+        shipments.ship_replacement(session, case.order_id,
+                                   [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
                                    actor=by or "ops")
         values: dict[str, int] = {}
         for line in case.lines:

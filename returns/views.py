@@ -35,6 +35,7 @@ def case_view(session: Session, case: ReturnCase, *, for_ops: bool = False) -> d
             "id": line.id, "order_line_id": line.order_line_id, "sku": order_line.sku, "name": order_line.name,
             "seller_id": line.seller_id, "quantity": line.quantity, "received_quantity": line.received_quantity,
             "resellable_quantity": line.resellable_quantity, "damaged_quantity": line.damaged_quantity,
+            "exchange_variant_id": line.exchange_variant_id,
             "unit_price_minor": order_line.unit_price_minor,
             "decision": decision_view(decisions[line.order_line_id]) if line.order_line_id in decisions else None})
     view = {

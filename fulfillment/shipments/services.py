@@ -101,12 +101,17 @@ def _quote(service_code: str, lines: list[tuple[ProductVariant, int]]) -> dict:
             "quoted_chargeable_g": chargeable}
 
 
-def _build(session: Session, order: Order, reservation_lines, *, attempt_of) -> list[Shipment]:
-    """Group ``reservation_lines`` by warehouse into new shipments of ``order`` (flushed)."""
+def _build(session: Session, order: Order, reservation_lines, *, attempt_of,
+           line_for_variant: dict | None = None) -> list[Shipment]:
+    """Group ``reservation_lines`` by warehouse into new shipments of ``order`` (flushed).
+
+    Each unit belongs to the order line of its variant, or to the one ``line_for_variant``
+    names (an exchange ships another variant for the line it replaces).
+    """
     by_warehouse = defaultdict(list)
     for line in reservation_lines:
         by_warehouse[line.warehouse_id].append(line)
-    order_lines = {}
+    order_lines = dict(line_for_variant or {})
     for order_line in order.lines:
         order_lines.setdefault(order_line.variant_id, order_line)
     warehouses = {w.id: w for w in session.scalars(select(Warehouse).where(Warehouse.id.in_(list(by_warehouse))))}
@@ -126,7 +131,7 @@ def _build(session: Session, order: Order, reservation_lines, *, attempt_of) -> 
             order_line = order_lines[line.variant_id]
             shipment.lines.append(ShipmentLine(
                 position=position, reservation_line_id=line.id, order_line_id=order_line.id, level_id=line.level_id,
-                variant_id=line.variant_id, seller_id=order_line.seller_id, sku=order_line.sku,
+                variant_id=line.variant_id, seller_id=order_line.seller_id, sku=variants[line.variant_id].sku,
                 quantity=line.quantity))
         session.add(shipment)
         created.append(shipment)
@@ -324,21 +329,35 @@ def reship(session: Session, shipment_id: str, *, actor: str) -> list[Shipment]:
     return created
 
 
-def ship_replacement(session: Session, order_id: str, lines: list[tuple[str, int]], *,
+def ship_replacement(session: Session, order_id: str, lines: list[tuple[str, str, int]], *,
                      actor: str) -> list[Shipment]:
-    """A zero-price replacement for units of a delivered order (a warranty claim): new parcels.
+    """Zero-price replacement parcels for units of an order (a warranty replacement, an exchange).
 
-    ``lines`` are (variant id, quantity) of the order's own lines; the units are reserved and
-    allocated to the order like any order line (``OutOfStock`` when short), then grouped into
-    parcels that go through pick, pack and hand-over like the first ones. The order keeps its
-    status; the parcels count as later attempts from their warehouse.
+    ``lines`` are (order line id, variant id, quantity): the same variant, or another variant
+    of the line's product (an exchange of size or colour). The units are reserved and allocated
+    to the order like any order line (``OutOfStock`` when short), then grouped into parcels that
+    go through pick, pack and hand-over like the first ones. The order keeps its status; the
+    parcels count as later attempts from their warehouse. ``ValueError`` for a line or variant
+    that does not fit.
     """
+    from shop.catalog.models import ProductVariant
+
     order = orders.lock_order(session, order_id)
-    variants = {line.variant_id for line in order.lines}
-    if not lines or any(variant_id not in variants or quantity < 1 for variant_id, quantity in lines):
-        raise ValueError("a replacement ships units of the order's own lines")
-    allocated = reservations.allocate_more(session, reference=order.id, actor=actor, lines=lines)
-    return _build(session, order, allocated, attempt_of=lambda warehouse: _next_attempt(session, order, warehouse))
+    by_id = {line.id: line for line in order.lines}
+    line_for_variant = {}
+    for order_line_id, variant_id, quantity in lines:
+        order_line = by_id.get(order_line_id)
+        variant = session.get(ProductVariant, variant_id)
+        if order_line is None or variant is None or variant.product_id != order_line.product_id or quantity < 1:
+            raise ValueError("a replacement ships the order line's product")
+        if variant_id != order_line.variant_id:
+            line_for_variant[variant_id] = order_line
+    if not lines:
+        raise ValueError("nothing to replace")
+    allocated = reservations.allocate_more(session, reference=order.id, actor=actor,
+                                           lines=[(variant_id, quantity) for _, variant_id, quantity in lines])
+    return _build(session, order, allocated, attempt_of=lambda warehouse: _next_attempt(session, order, warehouse),
+                  line_for_variant=line_for_variant)
 
 
 def _next_attempt(session: Session, order: Order, warehouse_id: str) -> int:

@@ -120,6 +120,7 @@ def upgrade():
     sa.Column('order_line_id', sa.String(length=32), nullable=False),
     sa.Column('seller_id', sa.String(length=32), nullable=False),
     sa.Column('variant_id', sa.String(length=32), nullable=False),
+    sa.Column('exchange_variant_id', sa.String(length=32), nullable=True),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('received_quantity', sa.Integer(), nullable=True),
     sa.Column('resellable_quantity', sa.Integer(), nullable=True),

@@ -311,3 +311,41 @@ def test_the_policy_evaluator_answers_ops(client, factory):
                                  "claimed_at": "2026-04-01T00:00:00Z", "seller_warranty_months": 12}, headers=ops)
     assert warranty.status_code == 200 and warranty.json["period_months"] == 72
     assert client.post("/api/v1/admin/return-policy/evaluate", json=body).status_code == 401
+
+
+def test_an_exchange_ships_another_size_for_the_units_received(client, db_session, factory, stripe_on, hub):
+    from tests.fulfillment.inventory.inventory_helpers import put_stock
+    from tests.shop.catalog.helpers import make_product, variant
+
+    seller = make_seller(db_session)
+    product = make_product(db_session, seller, category="fashion", hs_code="620520", locales=("ko", "en"),
+                           variants=[variant(options={"size": "M"}), variant(options={"size": "L"}),
+                                     variant(options={"size": "XL"}, price_krw=99000)])
+    medium, large, dearer = product.variants
+    for each in (medium, large, dearer):
+        put_stock(db_session, each.id, hub, 5)
+    order = delivered_order(client, db_session, stripe_on, [(medium, 1)], market="EU", days_ago=4)
+    line_id = order.lines[0].id
+    body = {"lines": [{"order_line_id": line_id, "quantity": 1, "exchange_variant_id": dearer.id}],
+            "reason": "changed_mind"}
+    refused = client.post(f"/api/v1/store/orders/{order.id}/returns", json=body, headers=guest(order))
+    assert refused.status_code == 422 and refused.json["code"] == "invalid_exchange"  # another price
+
+    body["lines"][0]["exchange_variant_id"] = large.id
+    case = client.post(f"/api/v1/store/orders/{order.id}/returns", json=body, headers=guest(order)).json
+    assert case["status"] == "approved" and case["resolution"] == "exchange"
+    ops = staff(factory)
+    rtl = case["lines"][0]["id"]
+    assert client.post(f"/api/v1/admin/returns/{case['id']}/receive", json={"lines": {rtl: 1}},
+                       headers=ops).status_code == 200
+    assert client.post(f"/api/v1/admin/returns/{case['id']}/inspect", json={"resellable": {rtl: 1}},
+                       headers=ops).status_code == 200
+    done = client.post(f"/api/v1/admin/returns/{case['id']}/exchange", headers=ops)
+    assert done.status_code == 200, done.json
+    assert done.json["status"] == "closed" and done.json["refund_minor"] is None
+    parcel = db_session.scalars(select(Shipment).where(Shipment.order_id == order.id)
+                                .order_by(Shipment.created_at.desc())).first()
+    assert [(ln.variant_id, ln.sku, ln.order_line_id) for ln in parcel.lines] == [(large.id, large.sku, line_id)]
+    assert work(client, ops, parcel.id).status_code == 200
+    assert db_session.scalars(select(Refund).where(Refund.order_id == order.id)).all() == []
+    assert check_ledger(db_session) == []
