@@ -38,8 +38,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ROUNDS = 4
-ADDRESS = {"name": "Bench Buyer", "line1": "1 Market St", "city": "San Francisco", "region": "CA",
-           "postal_code": "94105", "country": "US", "phone": "+14155550100"}
 HUB_ADDRESS = {"name": "Dari Bench Hub", "line1": "272 Gonghang-ro", "city": "Incheon", "postal_code": "22382",
                "country": "KR"}
 SHAPES = {"1 line": 1, "3 sellers": 1, "split": 2}  # the parcels each shape must give
@@ -51,8 +49,9 @@ def main(n: int) -> None:
     import logging
     from datetime import datetime
 
+    from common import paid_order as common_paid_order  # bench/, first on the path when run as a script
     from flask_migrate import upgrade
-    from reservations import _stocked_variant  # bench/, first on the path when run as a script
+    from reservations import _stocked_variant
     from rq import Queue, SimpleWorker
     from sqlalchemy import event, func, select
 
@@ -65,14 +64,10 @@ def main(n: int) -> None:
     from fulfillment.warehouses.services import create_warehouse
     from shop.app import create_app
     from shop.catalog.services.products import create_product
-    from shop.checkout.services import carts
-    from shop.checkout.services.checkout import place_order
     from shop.db import db
     from shop.jobs.outbox import relay_pending
     from shop.jobs.redis import get_redis
     from shop.markets.demo import seed_markets
-    from shop.orders import services as orders
-    from shop.payments.models import Payment
     from shop.sellers.demo import demo_seller, seed_sellers
 
     app = create_app()
@@ -96,18 +91,7 @@ def main(n: int) -> None:
         keys = itertools.count(1)
 
         def paid_order(variant_ids) -> str:
-            cart = carts.create_cart(session, market_code="US", locale="en", email="bench@example.com")
-            for variant_id in variant_ids:
-                carts.add_line(session, cart, variant_id, 1)
-            carts.set_shipping_address(session, cart, ADDRESS)
-            carts.choose_shipping(session, cart, "ems")
-            order, _ = place_order(session, cart.id, key=f"bench-{next(keys)}")
-            session.add(Payment(order_id=order.id, provider="demo", intent_id=f"demo_{order.id}",
-                                client_secret=None, amount_minor=order.total_minor, currency=order.currency,
-                                status="succeeded", captured_minor=order.total_minor))
-            orders.mark_paid(session, order)
-            session.commit()
-            return order.id
+            return common_paid_order(session, variant_ids, key=f"bench-{next(keys)}")
 
         statements: list[str] = []
 
