@@ -41,13 +41,16 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert {"/api/v1/store/carts/<cart_id>/checkout", "/api/v1/admin/payment-alerts",
             "/api/v1/admin/warehouses", "/api/v1/admin/shipments/<shipment_id>/hand-over",
-            "/api/v1/carriers/<name>/webhook"} <= routes
+            "/api/v1/carriers/<name>/webhook", "/api/v1/store/orders/<order_id>/returns",
+            "/api/v1/admin/return-policy/evaluate", "/api/v1/admin/orders/<order_id>/refunds"} <= routes
     assert {p.name for p in periodic_jobs(app)} == {"relay_outbox", "refresh_exchange_rates", "expire_unpaid_orders",
                                                     "release_expired_reservations", "low_stock_alerts",
-                                                    "poll_carrier_tracking", "write_export_list"}
+                                                    "poll_carrier_tracking", "write_export_list",
+                                                    "flag_overdue_refunds", "complete_orders"}
     names = [s.name for s in seeders(app)]
-    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments"]
-    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory", "fulfillment"]
+    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments", "returns"]
+    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory", "fulfillment",
+                                                      "returns"]
 
 
 def test_a_seam_refuses_an_implementation_that_breaks_its_contract(app):
