@@ -396,7 +396,7 @@ def refund_amount(session: Session, case: ReturnCase, *, units: dict[str, int]) 
 
 
 def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
-                without_return: bool = False) -> refunds.Refund:
+                without_return: bool = False) -> refunds.Refund | None:
     """Refund an inspected case for the units received (or, ``without_return``, an approved case
     for the units announced, when they are worth no more than the market's limit)."""
     if without_return:
