@@ -30,6 +30,16 @@ SELLERS = [
      "categories": ["household"]},
 ]
 
+# Their return and warranty policies, so the return engine has every kind to show: a seller
+# longer than the law, one paying change-of-mind returns, one stating "no returns", one
+# stating nothing (the market's fallback or the law alone applies).
+POLICIES = {
+    "hanbit": {"return_window_days": 14, "warranty_months": 12},
+    "seoulthread": {"return_window_days": 30, "pays_change_of_mind_shipping": True, "warranty_months": 6},
+    "pangyo": {"return_window_days": 14, "warranty_months": 24},
+    "icheon": {"return_window_days": 0, "warranty_months": 12},
+}
+
 
 def seed_sellers(session) -> None:
     from .models import Seller
@@ -45,6 +55,8 @@ def seed_sellers(session) -> None:
             )
             seller.return_address = {"name": spec["legal_name"], "line1": "1 Demo-ro", "city": "Seoul",
                                      "postal_code": "04524", "country": "KR"}
+            for field, value in POLICIES.get(spec["key"], {}).items():
+                setattr(seller, field, value)
         if seller.status != "approved":
             change_status(session, seller.id, "approve")
 
