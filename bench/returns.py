@@ -49,7 +49,8 @@ def main(n: int) -> None:
 
     from fulfillment.inventory import services as stock
     from fulfillment.warehouses.services import create_warehouse
-    from returns import policy, services
+    from returns import policy
+    from returns.cases import services
     from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.db import db, utcnow

@@ -1,9 +1,9 @@
 """Returns, refunds and warranty claims (SPEC §6): the policy engine and the cases built on it.
 
-``returns.policy`` decides (pure functions over market data and ``data/policy.json``),
-``returns.services`` runs the cases (returns and warranty claims, refunds through
-``shop.payments.refunds``, restocking through the inventory ledger, the cost ledger),
-``returns.api`` serves the store, seller and admin endpoints.
+``returns.policy`` decides (pure functions over market data and ``policy/data/policy.json``;
+``returns.policy.explain`` says why in words); ``returns.cases`` runs the cases: returns and
+warranty claims (``services``), refunds through ``shop.payments.refunds``, restocking through
+the inventory ledger, the cost ledger, and the store, seller and admin endpoints (``api``).
 """
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ def init_app(app) -> None:
     from shop.notifications import register_templates
     from shop.payments.refunds import refund_settled
 
-    from . import api, demo, models, services, tasks  # noqa: F401 - models: the tables in the metadata
+    from .cases import api, demo, models, services, tasks  # noqa: F401 - models: the tables in the metadata
 
     add_domain(app, MESSAGE_DOMAIN)
-    register_templates(app, Path(__file__).resolve().parent / "templates")
+    register_templates(app, Path(__file__).resolve().parent / "cases" / "templates")
     register_blueprints(app, api.store, api.seller, api.admin)
     refund_settled.connect(services.on_refund_settled, weak=False)
-    register_periodic(app, "flag_overdue_refunds", "returns.tasks.flag_overdue_refunds", 60 * 60)
-    register_periodic(app, "complete_orders", "returns.tasks.complete_orders", 6 * 60 * 60)
+    register_periodic(app, "flag_overdue_refunds", "returns.cases.tasks.flag_overdue_refunds", 60 * 60)
+    register_periodic(app, "complete_orders", "returns.cases.tasks.complete_orders", 6 * 60 * 60)
     register_seeder(app, "returns", demo.seed_returns, after=("shipments",))

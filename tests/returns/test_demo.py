@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from returns.demo import KEY
-from returns.models import ReturnCase
+from returns.cases.demo import KEY
+from returns.cases.models import ReturnCase
 
 
 def test_demo_seed_opens_one_return(app, db_session):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from returns import services
-from returns.models import ReturnCase
+from returns.cases import services
+from returns.cases.models import ReturnCase
 from shop.db import utcnow
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import staff, warehouse

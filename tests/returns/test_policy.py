@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from flask_babel import force_locale
 
-from returns import explain, policy
+from returns import policy
+from returns.policy import explain
 from shop.markets.services import load_bundled
 
 DATA = load_bundled()

@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import select
 
 from i18n.money import Money
-from returns.models import ReturnCase
+from returns.cases.models import ReturnCase
 from shop.jobs.models import OutboxMessage
 from shop.payments import refunds
 from shop.payments.gateway import PAYMENTS

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from fulfillment.inventory.models import StockLevel
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments.models import Shipment
-from returns.models import ReturnCase, ReturnCost
+from returns.cases.models import ReturnCase, ReturnCost
 from shop.notifications.models import Notification
 from shop.orders.models import Order
 from shop.payments import refunds

@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from .policy import Reason, ReturnDecision, WarrantyDecision
+from . import Reason, ReturnDecision, WarrantyDecision
 
 EXCLUSIONS = {
     "unsealed_hygiene": _l("sealed health or hygiene goods, once unsealed"),

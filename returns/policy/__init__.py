@@ -18,7 +18,7 @@ The guarantees a decision keeps:
   guarantee runs (the longer of the seller's warranty and the statutory one), at the
   seller's cost, with shipping and duties refunded.
 - Every reason carries the source ids of the rule it applies; the words are rendered in
-  the reader's locale by ``returns.explain``.
+  the reader's locale by ``returns.policy.explain``.
 """
 from __future__ import annotations
 

@@ -6,10 +6,11 @@ from datetime import date
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+import returns.policy as policy
 from i18n import to_babel
+from returns.policy import explain
 from shop.orders.models import Order, OrderLine
 
-from . import explain, policy
 from .models import ReturnCase
 from .services import is_overdue
 

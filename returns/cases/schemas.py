@@ -4,10 +4,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
+from returns.policy import REMEDIES, RETURN_REASONS
 from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField, validate_country
 from shop.sellers.schemas import CATEGORIES
-
-from .policy import REMEDIES, RETURN_REASONS
 
 _REASON = ma.validate.OneOf(RETURN_REASONS, error=_l("Must be one of: {choices}."))
 

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import returns.policy as policy
 from fulfillment.inventory.services import ledger
 from fulfillment.shipments import services as shipments
 from fulfillment.shipments.models import Shipment, ShipmentLine
@@ -36,7 +37,6 @@ from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments import refunds
 from shop.sellers.models import Seller
 
-from . import policy
 from .errors import (
     InvalidCount,
     InvalidExchange,

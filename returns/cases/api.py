@@ -8,6 +8,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import returns.policy as policy
+from returns.policy import explain
 from shop.api import page_schema, paginate
 from shop.auth import BEARER, current_user, require_role, require_seller
 from shop.db import db
@@ -16,7 +18,7 @@ from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
-from . import explain, policy, services
+from . import services
 from .errors import DatesOutOfOrder, InvalidIdempotencyKey, ReturnNotFound
 from .models import ReturnCase
 from .schemas import (

@@ -1,0 +1,1 @@
+"""Return cases: returns (RMA) and warranty claims, their refunds, restocking and costs."""
