@@ -341,18 +341,14 @@ def inspect(session: Session, case: ReturnCase, resellable: dict[str, int], *, a
     _move(case, "inspected")
     case.inspected_at = utcnow()
     warehouse_id = _restock_warehouse(session, case)
-    write_off: dict[str, int] = {}
     for line in case.lines:
         line.resellable_quantity = resellable.get(line.id, 0)
         line.damaged_quantity = (line.received_quantity or 0) - line.resellable_quantity
         if line.resellable_quantity and warehouse_id:
             ledger.restock_return(session, variant_id=line.variant_id, warehouse_id=warehouse_id,
                                   quantity=line.resellable_quantity, reference=case.id, actor=actor)
-        if line.damaged_quantity:
-            order_line = session.get(OrderLine, line.order_line_id)
-            write_off[line.seller_id] = write_off.get(line.seller_id, 0) + line.damaged_quantity * \
-                order_line.unit_price_minor
-    for seller_id, amount in write_off.items():
+    damaged = {line.id: line.damaged_quantity for line in case.lines}
+    for seller_id, amount in value_by_seller(session, case, damaged).items():
         _book(session, case, seller_id, "write_off", amount)
     session.flush()
     return case
@@ -379,9 +375,7 @@ def refund_amount(session: Session, case: ReturnCase, *, units: dict[str, int]) 
     """What a case refunds for ``units`` per return line: their price, plus the shares of the
     outbound shipping and of the duties and taxes collected where the decision refunds them."""
     order = session.get(Order, case.order_id)
-    value = 0
-    for line in case.lines:
-        value += units.get(line.id, 0) * session.get(OrderLine, line.order_line_id).unit_price_minor
+    value = sum(value_by_seller(session, case, units).values())
     if value == 0 or order.subtotal_minor <= 0:
         return value
     decisions = list(case.decision.get("lines", {}).values())
@@ -402,10 +396,9 @@ def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
     if without_return:
         if case.status != "approved":
             raise InvalidReturnTransition(current=case.status)
-        units = {line.id: line.quantity for line in case.lines}
+        units = _announced(case)
         limit = policy.policy_data()["refund_without_return"]["max_item_value_minor"].get(case.market_code)
-        value = sum(quantity * session.get(OrderLine, line.order_line_id).unit_price_minor
-                    for line in case.lines for line_id, quantity in units.items() if line_id == line.id)
+        value = sum(value_by_seller(session, case, units).values())
         if limit is None or limit["currency"] != case.currency or value > limit["amount_minor"]:
             raise RefundWithoutReturnNotAllowed(limit=f"{limit['amount_minor']} {limit['currency']}" if limit else "-")
         case.resolution = "refund_without_return"
@@ -493,11 +486,7 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
         shipments.ship_replacement(session, case.order_id,
                                    [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
                                    actor=by or "ops")
-        values: dict[str, int] = {}
-        for line in case.lines:
-            price = session.get(OrderLine, line.order_line_id).unit_price_minor
-            values[line.seller_id] = values.get(line.seller_id, 0) + price * line.quantity
-        for seller_id, amount in values.items():
+        for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
             _book(session, case, seller_id, "replacement", amount)
     if remedy in ("replace", "repair"):
         _move(case, "closed")
@@ -527,12 +516,22 @@ def _book(session: Session, case: ReturnCase, seller_id: str, kind: str, amount:
                            amount_minor=amount, currency=case.currency, month=now.strftime("%Y-%m"), booked_at=now))
 
 
-def _book_split(session: Session, case: ReturnCase, kind: str, amount: int) -> None:
-    """Book ``amount`` across the case's sellers in proportion to their units' value (the rest to the last)."""
+def value_by_seller(session: Session, case: ReturnCase, units: dict[str, int]) -> dict[str, int]:
+    """The order price of ``units`` per return line id, summed per seller (minor units)."""
     values: dict[str, int] = {}
     for line in case.lines:
         price = session.get(OrderLine, line.order_line_id).unit_price_minor
-        values[line.seller_id] = values.get(line.seller_id, 0) + price * line.quantity
+        values[line.seller_id] = values.get(line.seller_id, 0) + price * units.get(line.id, 0)
+    return values
+
+
+def _announced(case: ReturnCase) -> dict[str, int]:
+    return {line.id: line.quantity for line in case.lines}
+
+
+def _book_split(session: Session, case: ReturnCase, kind: str, amount: int) -> None:
+    """Book ``amount`` across the case's sellers in proportion to their units' value (the rest to the last)."""
+    values = value_by_seller(session, case, _announced(case))
     total = sum(values.values()) or 1
     left = amount
     ordered = sorted(values)
