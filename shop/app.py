@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` overrides the environment-derived settings (tests)."""
     app = Flask("shop", instance_path=os.environ.get("DARI_INSTANCE_PATH") or None,
                 instance_relative_config=True)
+    app.json.ensure_ascii = False  # UTF-8 JSON: Korean, Japanese and Chinese text as it is, not \uXXXX
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(Path(app.instance_path)))
     if config:

@@ -54,6 +54,8 @@ def load_config(instance_path: Path) -> dict:
         "PROXY_COUNT": int(env("PROXY_COUNT") or 0),
         "STOREFRONT_URL": (env("STOREFRONT_URL") or "").rstrip("/") or None,
         "CHECKOUT_MAX_PENDING_PER_BUYER": int(env("CHECKOUT_MAX_PENDING_PER_BUYER") or 3),
+        # How long a CDN or browser may reuse an anonymous storefront answer (seconds; 0: revalidate).
+        "STOREFRONT_MAX_AGE": int(env("STOREFRONT_MAX_AGE") or 60),
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH") or 1024 * 1024),
         # Fulfilment: who sends parcels from Dari's own warehouses, tracking webhooks, carrier adapters.
         "MALL_NAME": env("MALL_NAME") or "Dari",

@@ -1,3 +1,5 @@
+from flask import current_app, request
+
 from i18n import pick_translation
 from i18n.web import served_locale, set_market_locale
 from shop.api import page_schema
@@ -15,6 +17,26 @@ from ..schemas import (
 from ..services import collections as cols
 from ..services import storefront
 from . import store as blp
+
+
+@blp.after_request
+def _cacheable(response):
+    """Anonymous storefront reads may be reused by a CDN or the browser, revalidated by ETag.
+
+    The ETag is the body's hash (Werkzeug), so ``If-None-Match`` with the current one is a
+    304 without the body; ``Vary`` names what the answer depends on besides the URL. A
+    request with credentials, and every error, stays uncached.
+    """
+    if request.method != "GET" or response.status_code != 200:
+        return response
+    if "Authorization" in request.headers or "Cookie" in request.headers:
+        response.cache_control.private = True
+        return response
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["STOREFRONT_MAX_AGE"]
+    response.vary.update(("Accept-Language", "Accept-Encoding"))
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _market(code):

@@ -1,0 +1,45 @@
+"""Storefront answers as HTTP caches want them: UTF-8 JSON, ETag and 304, Cache-Control, Vary."""
+from __future__ import annotations
+
+from tests.shop.catalog.helpers import make_product
+from tests.shop.catalog.test_storefront import STORE, TEXTS
+
+
+def test_json_carries_cjk_text_as_utf8_not_escapes(client, factory, db_session):
+    seller, _ = factory.seller()
+    make_product(db_session, seller, locales=("ko", "en", "ja"), texts=TEXTS)
+    response = client.get(f"{STORE}?market=JP&lang=ja")
+    assert response.status_code == 200
+    assert TEXTS["ja"][0].encode() in response.data and b"\\u" not in response.data
+    assert response.json["items"][0]["title"] == TEXTS["ja"][0]
+
+
+def test_anonymous_reads_revalidate_by_etag(client, factory, db_session):
+    seller, _ = factory.seller()
+    product = make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS)
+    for url in (f"{STORE}?market=US&lang=en", f"{STORE}/{product.slug}?market=US&lang=en"):
+        first = client.get(url)
+        assert first.status_code == 200 and first.headers["ETag"]
+        assert first.cache_control.public and first.cache_control.max_age == 60
+        assert "Accept-Language" in first.headers["Vary"]
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b""
+        other = client.get(url, headers={"If-None-Match": '"something-else"'})
+        assert other.status_code == 200 and other.data == first.data
+
+
+def test_a_changed_answer_gets_a_new_etag(client, factory, db_session):
+    seller, _ = factory.seller()
+    make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS)
+    before = client.get(f"{STORE}?market=US&lang=en")
+    make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS)
+    after = client.get(f"{STORE}?market=US&lang=en", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_reads_with_credentials_and_errors_are_not_shared(client, factory, db_session):
+    headers = factory.headers(factory.user())
+    response = client.get(f"{STORE}?market=US", headers=headers)
+    assert response.status_code == 200 and response.cache_control.private and "ETag" not in response.headers
+    missing = client.get(f"{STORE}/no-such-product?market=US")
+    assert missing.status_code == 404 and not missing.cache_control.public and "ETag" not in missing.headers
