@@ -1,7 +1,7 @@
 """Builders for return tests: an order paid on localstripe, shipped and delivered some days ago."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -27,7 +27,8 @@ def delivered_order(client, session, stripe_base, lines, *, market: str = "EU", 
     orders.mark_paid(session, order)
     session.commit()
     shipment_tasks.create_shipments(order.id)
-    when = utcnow() - timedelta(days=days_ago, hours=1)
+    # The start of the day ``days_ago`` days back (UTC): the day count is the same at any hour of the run.
+    when = datetime.combine(utcnow().date() - timedelta(days=days_ago), time.min, tzinfo=timezone.utc)
     for shipment in session.scalars(select(Shipment).where(Shipment.order_id == order.id)):
         shipment.status, shipment.handed_over_at, shipment.delivered_at = "delivered", when, when
     order = orders.lock_order(session, order.id)
