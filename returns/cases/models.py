@@ -6,12 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column
+from shop.db import Timestamped, db, id_column, in_check
 
 CASE_KINDS = ("return", "warranty")
 CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunded", "closed",
                  "canceled")
-RESOLUTIONS = ("refund", "refund_without_return", "repair", "replace", "exchange")
 COST_KINDS = ("refund", "return_shipping", "write_off", "replacement")
 BEARERS = ("seller", "mall")
 
@@ -39,6 +38,7 @@ class ReturnCase(Timestamped, db.Model):
     status: Mapped[str] = mapped_column(String(16), default="requested", index=True)
     allowed: Mapped[bool] = mapped_column(default=False)
     decision: Mapped[dict] = mapped_column(JSON, default=dict)
+    # refund, refund_without_return, repair, replace or exchange; None until chosen
     resolution: Mapped[str | None] = mapped_column(String(32))
     return_shipping_payer: Mapped[str | None] = mapped_column(String(16))
     destination: Mapped[dict | None] = mapped_column(JSON)
@@ -64,9 +64,8 @@ class ReturnCase(Timestamped, db.Model):
 
     __table_args__ = (
         UniqueConstraint("order_id", "idempotency_key", name="idempotency"),
-        CheckConstraint("kind IN ('return', 'warranty')", name="kind"),
-        CheckConstraint("status IN ('requested', 'approved', 'rejected', 'in_transit', 'received', 'inspected', "
-                        "'refunded', 'closed', 'canceled')", name="status"),
+        CheckConstraint(in_check("kind", CASE_KINDS), name="kind"),
+        CheckConstraint(in_check("status", CASE_STATUSES), name="status"),
     )
 
 
@@ -120,7 +119,7 @@ class ReturnCost(db.Model):
 
     __table_args__ = (
         UniqueConstraint("case_id", "seller_id", "kind", name="once"),
-        CheckConstraint("bearer IN ('seller', 'mall')", name="bearer"),
-        CheckConstraint("kind IN ('refund', 'return_shipping', 'write_off', 'replacement')", name="kind"),
+        CheckConstraint(in_check("bearer", BEARERS), name="bearer"),
+        CheckConstraint(in_check("kind", COST_KINDS), name="kind"),
         CheckConstraint("amount_minor >= 0", name="amount"),
     )

@@ -24,7 +24,7 @@ class PolicyReasonSchema(ma.Schema):
 
 class RefundDeadlineSchema(ma.Schema):
     days = ma.fields.Integer()
-    from_ = ma.fields.String(data_key="from")
+    from_ = ma.fields.String(data_key="from", attribute="from")
     date = ma.fields.String(allow_none=True)
 
 
@@ -40,7 +40,7 @@ class ReturnDecisionSchema(ma.Schema):
     refund_outbound_shipping = ma.fields.Boolean()
     refund_duties = ma.fields.Boolean()
     restocking_fee_allowed = ma.fields.Boolean()
-    refund_deadline = ma.fields.Raw()
+    refund_deadline = ma.fields.Nested(RefundDeadlineSchema)
     reasons = ma.fields.List(ma.fields.Nested(PolicyReasonSchema))
     data_version = ma.fields.String()
 

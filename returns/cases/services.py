@@ -97,14 +97,12 @@ def deliveries(session: Session, order: Order) -> dict[str, Delivered]:
     return found
 
 
-def held_quantities(session: Session, order_id: str, *, kind: str | None = None) -> dict[str, int]:
+def held_quantities(session: Session, order_id: str) -> dict[str, int]:
     """Per order line: units already in cases that hold them (open or done)."""
     query = (select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
              .join(ReturnCase, ReturnCase.id == ReturnLine.case_id)
              .where(ReturnCase.order_id == order_id, ReturnCase.status.in_(HOLDING))
              .group_by(ReturnLine.order_line_id))
-    if kind:
-        query = query.where(ReturnCase.kind == kind)
     return {line_id: int(quantity) for line_id, quantity in session.execute(query)}
 
 

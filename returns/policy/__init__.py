@@ -34,7 +34,6 @@ DATA = Path(__file__).resolve().parent / "data" / "policy.json"
 RETURN_REASONS = ("changed_mind", "defective", "damaged_in_transit", "wrong_item", "not_as_described",
                   "arrived_late")
 REMEDIES = ("repair", "replace", "refund")
-PAYERS = ("consumer", "seller")
 
 
 @lru_cache(maxsize=1)

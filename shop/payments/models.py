@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import Timestamped, db, id_column, utcnow
+from shop.db import Timestamped, db, id_column, in_check, utcnow
 
 PAYMENT_STATUSES = ("requires_payment", "succeeded", "failed", "canceled")
 
@@ -96,6 +96,6 @@ class Refund(Timestamped, db.Model):
     settled_at: Mapped[datetime | None]
 
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'succeeded', 'failed')", name="status"),
+        CheckConstraint(in_check("status", REFUND_STATUSES), name="status"),
         CheckConstraint("amount_minor > 0", name="amount"),
     )
