@@ -160,33 +160,49 @@ def product_availability(session, product, markets=None, *, today: date | None =
                 VariantMarketPrice.variant_id.in_([v.id for v in variants]))):
             overrides.setdefault(row.market_code, {})[row.variant_id] = row
     rates = current_rates(session, sorted({m.currency for m in markets}))
-    seller_ok = product.seller is not None and product.seller.status == "approved"
+    seller_status = product.seller.status if product.seller is not None else None
 
     result: dict[str, list[Reason]] = {}
     for market in markets:
-        reasons: list[Reason] = []
-        if not seller_ok:
-            reasons.append(Reason("seller_not_approved", market.code))
-        if product.status != "active":
-            reasons.append(Reason("product_not_active", market.code))
-        if not variants:
-            reasons.append(Reason("no_variant", market.code))
-        wanted = listing_locales(market)
-        if not text_locales.intersection(wanted):
-            reasons.append(Reason("missing_translation", market.code, {"locales": wanted}))
-        for entry in required_certificates(market, product.category, today):
-            if not any(certificate_counts(c, entry, product, market.code, today) for c in certificates):
-                reasons.append(Reason("missing_certificate", market.code,
-                                      {"category": product.category, "certificate": entry["type"]}))
-        priced = [v for v in variants
-                  if market.currency in rates or market.currency == BASE_CURRENCY
-                  or (v.id in overrides.get(market.code, {})
-                      and overrides[market.code][v.id].currency == market.currency)]
-        if variants and not priced:
-            reasons.append(Reason("price_unavailable", market.code, {"currency": market.currency}))
+        reasons, priced = listing_reasons(
+            market, product, seller_status=seller_status, variants=variants, text_locales=text_locales,
+            certificates=certificates, overrides=overrides.get(market.code, {}), rates=rates, today=today)
         if include_stock and priced:
             levels = stock.stock_levels(session, [v.id for v in priced], market.code)
             if levels is not None and not any(levels.get(v.id, 0) > 0 for v in priced):
                 reasons.append(Reason("no_stock", market.code))
         result[market.code] = reasons
     return result
+
+
+def listing_reasons(market, product, *, seller_status: str | None, variants: list, text_locales: set[str],
+                    certificates: list, overrides: dict, rates: dict, today: date) -> tuple[list[Reason], list]:
+    """Every reason but stock that ``product`` is blocked in ``market``, and its variants priced there.
+
+    Pure: the caller has read the facts (``variants``: the active ones; ``text_locales``:
+    locales with a title; ``certificates``: the seller's verified ones, of the product or
+    business-wide; ``overrides``: ``{variant_id: VariantMarketPrice}`` of this market;
+    ``rates``: current rates by currency). ``product_availability`` and the listing index
+    (``shop.catalog.listings``) both decide with it, so the storefront and the seller's
+    availability page never disagree.
+    """
+    reasons: list[Reason] = []
+    if seller_status != "approved":
+        reasons.append(Reason("seller_not_approved", market.code))
+    if product.status != "active":
+        reasons.append(Reason("product_not_active", market.code))
+    if not variants:
+        reasons.append(Reason("no_variant", market.code))
+    wanted = listing_locales(market)
+    if not text_locales.intersection(wanted):
+        reasons.append(Reason("missing_translation", market.code, {"locales": wanted}))
+    for entry in required_certificates(market, product.category, today):
+        if not any(certificate_counts(c, entry, product, market.code, today) for c in certificates):
+            reasons.append(Reason("missing_certificate", market.code,
+                                  {"category": product.category, "certificate": entry["type"]}))
+    priced = [v for v in variants
+              if market.currency in rates or market.currency == BASE_CURRENCY
+              or (v.id in overrides and overrides[v.id].currency == market.currency)]
+    if variants and not priced:
+        reasons.append(Reason("price_unavailable", market.code, {"currency": market.currency}))
+    return reasons, priced

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -208,4 +209,43 @@ class CollectionItem(db.Model):
 
     __table_args__ = (
         UniqueConstraint("collection_id", "product_id", name="uq_collection_items_collection_product"),
+    )
+
+
+LISTING_STOCK_STATES = ("in_stock", "low", "out")
+
+
+class StorefrontListing(db.Model):
+    """What the storefront filters and sorts on, per (market, product): the listing index.
+
+    Derived data, never edited by hand: ``shop.catalog.listings`` computes each row with
+    the rule of ``availability.product_availability`` (``purchasable``: every condition but
+    stock), the lowest market price of the product's variants (``price_minor``, minor units
+    of ``currency``, the price the buyer sees) and its stock state. Order events defer a
+    refresh of the rows a change can alter; ``flask storefront rebuild`` recomputes them all.
+    """
+
+    __tablename__ = "storefront_listings"
+
+    market_code: Mapped[str] = mapped_column(ForeignKey("markets.code", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    purchasable: Mapped[bool]
+    seller_id: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    stock_state: Mapped[str] = mapped_column(String(8))
+    # The "newest" sort key: when the product was created (ties broken by product id).
+    listed_at: Mapped[datetime]
+    refreshed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("stock_state IN ('in_stock', 'low', 'out')", name="stock_state"),
+        CheckConstraint("price_minor IS NULL OR price_minor >= 0", name="price_minor"),
+        # The storefront's two orders over the rows it shows (partial: only purchasable rows).
+        Index("ix_storefront_listings_newest", "market_code", "listed_at", "product_id",
+              postgresql_where=text("purchasable"), sqlite_where=text("purchasable")),
+        Index("ix_storefront_listings_price", "market_code", "price_minor", "product_id",
+              postgresql_where=text("purchasable"), sqlite_where=text("purchasable")),
+        Index("ix_storefront_listings_product", "product_id"),
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from i18n import LOCALES
@@ -11,7 +12,7 @@ from shop.sellers.schemas import CATEGORIES
 
 from .models import CERTIFICATE_STATUSES, PRODUCT_STATUSES
 from .services.certificates import certificate_types
-from .services.storefront import SORTS
+from .services.storefront import SORTS, Cursor, InvalidCursor, page_order
 
 SLUG = ma.validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error=_l("Use lower-case letters, digits and hyphens."))
 MARKET_CODE = ma.validate.Regexp(r"^[A-Za-z]{2,8}$")
@@ -292,6 +293,19 @@ class StoreProductArgsSchema(PageArgsSchema):
     min_price = ma.fields.Integer(validate=ma.validate.Range(min=0))
     max_price = ma.fields.Integer(validate=ma.validate.Range(min=0))
     sort = ma.fields.String(validate=ma.validate.OneOf(SORTS))
+    cursor = ma.fields.String(validate=ma.validate.Length(max=400), metadata={
+        "description": "a page's ``next_cursor``: continue after that page (same filters and sort)"})
+
+    @ma.validates_schema
+    def _cursor_matches(self, data, **kwargs):
+        if data.get("cursor") is None:
+            return
+        try:
+            cursor = Cursor.decode(data["cursor"])
+            cursor.values_for(page_order(data.get("sort"), bool(data.get("collection"))))
+        except InvalidCursor:
+            raise ma.ValidationError(gettext("Invalid value."), "cursor") from None
+        data["cursor"] = cursor
 
 
 class StoreSellerSchema(ma.Schema):
@@ -323,6 +337,15 @@ class StoreProductSchema(ma.Schema):
     fallback_used = ma.fields.Boolean()
     price = ma.fields.Function(lambda v: money_json(v.price))
     stock_state = ma.fields.String()
+
+
+class StoreProductPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(StoreProductSchema))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+    next_cursor = ma.fields.String(allow_none=True, metadata={
+        "description": "pass as ``cursor`` for the next page; null on the last page"})
 
 
 class StoreProductDetailSchema(StoreProductSchema):

@@ -15,3 +15,22 @@ def refresh_exchange_rates() -> int:
     Returns how many rates were added.
     """
     return len(refresh_rates(db.session, current_app.config.get("RATES_SOURCE")))
+
+
+def refresh_listings(products=(), variants=(), sellers=(), markets=(), currencies=()) -> int:
+    """Bring the listing index in line with a committed change (``listings.refresh``).
+
+    Deferred by the commit that made the change; safe to run twice (it recomputes from the
+    live facts and writes only rows that differ). Returns how many rows changed.
+    """
+    from .listings import refresh
+
+    return refresh(db.session, products=products, variants=variants, sellers=sellers, markets=markets,
+                   currencies=currencies)
+
+
+def refresh_dated_listings() -> int:
+    """Periodic: rows whose answer the calendar changed (certificates starting or ending, dated rules)."""
+    from .listings import refresh_dated
+
+    return refresh_dated(db.session)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from fulfillment.warehouses.models import Warehouse
 from fulfillment.warehouses.services import usable_warehouse
+from shop.catalog.listings import note_stock_change
 from shop.catalog.models import ProductVariant
 from shop.db import new_id, utcnow
 
@@ -58,6 +59,8 @@ def record(session: Session, level: StockLevel, kind: str, quantity: int, *, rea
         reason=reason, reference_type=reference_type, reference=reference, actor=actor,
     )
     session.add(movement)
+    # The storefront's listing index shows stock states: its refresh is deferred with this commit.
+    note_stock_change(session, [level.variant_id])
     return movement
 
 

@@ -2,7 +2,6 @@ from flask import current_app, request
 
 from i18n import pick_translation
 from i18n.web import served_locale, set_market_locale
-from shop.api import page_schema
 from shop.db import db
 from shop.errors import InvalidInput
 from shop.markets.services import get_market
@@ -12,7 +11,7 @@ from ..schemas import (
     StoreCollectionSchema,
     StoreProductArgsSchema,
     StoreProductDetailSchema,
-    StoreProductSchema,
+    StoreProductPageSchema,
 )
 from ..services import collections as cols
 from ..services import storefront
@@ -47,18 +46,21 @@ def _market(code):
 
 @blp.route("/products", methods=["GET"])
 @blp.arguments(StoreProductArgsSchema, location="query")
-@blp.response(200, page_schema(StoreProductSchema, "StoreProductPage"))
+@blp.response(200, StoreProductPageSchema)
 def list_products(args):
     """Products purchasable in ``market``, in the served locale (with fallback) and the market currency.
 
     ``q`` matches the served locale's text, Korean and English (substrings, CJK too);
-    ``min_price``/``max_price`` are integer minor units of the market currency.
+    ``min_price``/``max_price`` are integer minor units of the market currency. Pages come
+    by ``page`` or, exact while the catalogue changes, by ``cursor`` (the previous page's
+    ``next_cursor``).
     """
     market = _market(args["market"])
     if args.get("min_price") is not None and args.get("max_price") is not None \
             and args["min_price"] > args["max_price"]:
         raise InvalidInput(errors={"min_price": ["min_price > max_price"]})
-    filters = {k: args.get(k) for k in ("q", "category", "collection", "seller", "min_price", "max_price", "sort")}
+    filters = {k: args.get(k) for k in ("q", "category", "collection", "seller", "min_price", "max_price", "sort",
+                                        "cursor")}
     return storefront.search_products(db.session, market, served_locale(), page=args["page"],
                                       per_page=args["per_page"], **filters)
 

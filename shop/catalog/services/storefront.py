@@ -1,25 +1,28 @@
 """Storefront reads: products purchasable in a market, in the served locale, priced in its currency.
 
-The "purchasable" filter is the SQL twin of ``availability.product_availability``
-(without stock: out-of-stock products stay listed with ``stock_state`` ``out``).
-A page is served with a fixed number of queries whatever its size: the page
-(with count), its translations, variants and sellers (eager loads), the market's
-price overrides, the current rate (read once per call), and two stock calls (availability, then
-low-stock thresholds of the variants that have any: ``stock.stock_states``).
+Lists and searches read one page from the listing index (``storefront_listings``, kept
+fresh by ``shop.catalog.listings``): the filters, the sort and the keyset cursor run on
+its indexed columns, and its rows carry the price the buyer sees and the stock state.
+Only that page's products are then loaded (with their sellers), and their text in the
+locales the fallback chain can pick: a fixed number of statements for any page size and
+any catalogue size. A product's page is found through its listing row too, so what is
+listed and what can be opened agree; its variants are priced and stocked live.
 
-Filtering or sorting by price needs the rounded market price, which is computed
-in Python (rounding rules are data); that path reads the candidates' variant
-prices in two queries and pages in memory - still a constant number of queries.
+``purchasable_conditions`` is the SQL twin of ``availability.product_availability``,
+kept for reports over the live tables; the storefront itself reads the index.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import and_, func, literal, or_, select, tuple_
+from sqlalchemy.orm import Session, joinedload, load_only
 
-from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, pick_translation
+from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, fallback_chain, pick_translation
 from i18n.money import Money
 from shop.errors import NotFound
 from shop.sellers.models import Seller
@@ -27,13 +30,82 @@ from shop.sellers.models import Seller
 from .. import stock
 from ..availability import RESERVED_CERTIFICATE_KEYS, listing_locales, required_certificates
 from ..errors import PriceUnavailable
-from ..models import Certificate, CollectionItem, Product, ProductTranslation, ProductVariant, VariantMarketPrice
+from ..models import (
+    Certificate,
+    CollectionItem,
+    Product,
+    ProductTranslation,
+    ProductVariant,
+    StorefrontListing,
+    VariantMarketPrice,
+)
 from ..pricing import price_in_market
 from .collections import get_collection
 from .rates import current_rate
 from .text import normalize_query
 
 SORTS = ("newest", "price_asc", "price_desc", "featured")
+# What a page shows of each row: the columns loaded, and no others (no timestamps, no HTML in lists).
+_PRODUCT_COLUMNS = (Product.id, Product.slug, Product.seller_id, Product.category, Product.brand,
+                    Product.origin_country, Product.images)
+_TEXT_COLUMNS = (ProductTranslation.id, ProductTranslation.product_id, ProductTranslation.locale,
+                 ProductTranslation.title, ProductTranslation.short_description)
+_VARIANT_COLUMNS = (ProductVariant.id, ProductVariant.sku, ProductVariant.options, ProductVariant.weight_g,
+                    ProductVariant.price_krw, ProductVariant.position, ProductVariant.product_id)
+
+
+class InvalidCursor(ValueError):
+    """A cursor that is not one of ours, or belongs to another order."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ended: its sort and the sort key of its last product (opaque to clients)."""
+
+    sort: str
+    values: tuple
+
+    @classmethod
+    def after(cls, sort: str, values) -> "Cursor":
+        return cls(sort, tuple(v.isoformat() if isinstance(v, datetime) else v for v in values))
+
+    def encode(self) -> str:
+        raw = json.dumps([self.sort, *self.values], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        try:
+            raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+            raise InvalidCursor(text) from exc
+        if not (isinstance(raw, list) and len(raw) == 3 and raw[0] in SORTS and isinstance(raw[2], str)
+                and isinstance(raw[1], (int, str)) and not isinstance(raw[1], bool)):
+            raise InvalidCursor(text)
+        return cls(raw[0], (raw[1], raw[2]))
+
+    def values_for(self, order: str) -> list:
+        """The key values, typed for ``order`` (``page_order``); ``InvalidCursor`` for another order."""
+        if order != self.sort:
+            raise InvalidCursor(order)
+        first = self.values[0]
+        if order == "newest":
+            try:
+                first = datetime.fromisoformat(first) if isinstance(first, str) else None
+            except ValueError:
+                first = None
+            if first is None or first.tzinfo is None:
+                raise InvalidCursor(order)
+        elif not isinstance(first, int):
+            raise InvalidCursor(order)
+        return [first, self.values[1]]
+
+
+def page_order(sort: str | None, in_collection: bool) -> str:
+    """The order a list is served in: ``sort``, by default ``featured`` in a collection and
+    ``newest`` elsewhere (``featured`` outside a collection is ``newest``)."""
+    sort = sort or ("featured" if in_collection else "newest")
+    return "newest" if sort == "featured" and not in_collection else sort
 
 
 @dataclass
@@ -107,127 +179,142 @@ def _like(q: str) -> str:
     return f"%{escaped}%"
 
 
-def _base_query(session: Session, market, locale: str, filters: dict, rate):
-    query = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        *purchasable_conditions(session, market, rate=rate))
+L = StorefrontListing
+
+
+def _sort_keys(order: str) -> tuple[list, bool]:
+    """The columns a page is ordered by (the cursor holds their values), and whether descending."""
+    if order == "featured":
+        return [CollectionItem.position, L.product_id], False
+    if order == "price_asc":
+        return [L.price_minor, L.product_id], False
+    if order == "price_desc":
+        return [L.price_minor, L.product_id], True
+    return [L.listed_at, L.product_id], True
+
+
+def _listing_query(session: Session, market, locale: str, filters: dict, min_price, max_price, sort):
+    query = select(L.product_id, L.price_minor, L.currency, L.stock_state).where(
+        L.market_code == market.code, L.purchasable == True)  # noqa: E712 - matches the partial indexes
     if filters.get("q"):
         locales = list(dict.fromkeys([locale, SOURCE_LOCALE, FALLBACK_LOCALE]))
         query = query.where(select(ProductTranslation.id).where(
-            ProductTranslation.product_id == Product.id, ProductTranslation.locale.in_(locales),
+            ProductTranslation.product_id == L.product_id, ProductTranslation.locale.in_(locales),
             ProductTranslation.search_text.like(_like(filters["q"]), escape="\\")).exists())
     if filters.get("category"):
-        query = query.where(Product.category == filters["category"])
+        query = query.where(L.category == filters["category"])
     if filters.get("seller"):
-        query = query.where(Product.seller_id == filters["seller"])
+        query = query.where(L.seller_id == filters["seller"])
+    if min_price is not None or max_price is not None or sort in ("price_asc", "price_desc"):
+        query = query.where(L.price_minor.is_not(None))
+    if min_price is not None:
+        query = query.where(L.price_minor >= min_price)
+    if max_price is not None:
+        query = query.where(L.price_minor <= max_price)
     collection = None
     if filters.get("collection"):
         collection = get_collection(session, filters["collection"], active_only=True)
-        query = query.join(CollectionItem, and_(CollectionItem.product_id == Product.id,
+        query = query.join(CollectionItem, and_(CollectionItem.product_id == L.product_id,
                                                 CollectionItem.collection_id == collection.id))
     return query, collection
 
 
-def _eager(query):
-    return query.options(selectinload(Product.translations), selectinload(Product.variants),
-                         joinedload(Product.seller))
+def search_products(session: Session, market, locale: str, *, page: int = 1, per_page: int = 24,
+                    sort: str | None = None, min_price: int | None = None, max_price: int | None = None,
+                    cursor: Cursor | None = None, **filters) -> dict:
+    """One page of products purchasable in ``market``, as ``StoreProduct`` views.
+
+    ``filters``: ``q`` (substring of the served locale's, Korean or English text),
+    ``category``, ``collection`` (id or slug), ``seller``. Prices are minor units
+    of the market currency. ``cursor`` (from a previous page's ``next_cursor``) continues
+    after that page by key instead of skipping ``page - 1`` pages, so pages stay
+    exact while products are added. Raises ``NotFound`` for an unknown collection and
+    ``InvalidCursor`` for a cursor of another order.
+    """
+    query, collection = _listing_query(session, market, locale, filters, min_price, max_price, sort)
+    order = page_order(sort, collection is not None)
+    keys, descending = _sort_keys(order)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    page_query = query.add_columns(*keys[:1]).order_by(*[k.desc() if descending else k.asc() for k in keys])
+    if cursor is not None:
+        values = cursor.values_for(order)
+        bound = tuple_(*keys), tuple_(*[literal(v, k.type) for v, k in zip(values, keys)])
+        page_query = page_query.where(bound[0] < bound[1] if descending else bound[0] > bound[1])
+    else:
+        page_query = page_query.offset((page - 1) * per_page)
+    rows = session.execute(page_query.limit(per_page + 1)).all()
+    more, rows = len(rows) > per_page, rows[:per_page]
+    next_cursor = Cursor.after(order, [rows[-1][4], rows[-1][0]]) if more and rows else None
+    views = _page_views(session, rows, market, locale)
+    return {"items": views, "page": page, "per_page": per_page, "total": total,
+            "next_cursor": next_cursor.encode() if next_cursor else None}
 
 
-def _views(session: Session, products: list[Product], market, locale: str, rate) -> list[StoreProduct]:
-    """Presentation of a page of products: a fixed number of queries for any page size."""
-    variants = [v for p in products for v in p.variants if v.active]
+def _load_page(session: Session, product_ids: list[str], market, locale: str):
+    """The page's products with their sellers, and their text in the locales the chain can pick."""
+    products = {p.id: p for p in session.scalars(
+        select(Product).options(joinedload(Product.seller).load_only(
+            Seller.id, Seller.legal_name, Seller.display_names, Seller.status),
+            load_only(*_PRODUCT_COLUMNS)).where(Product.id.in_(product_ids)))} if product_ids else {}
+    texts: dict[str, dict] = {}
+    if product_ids:
+        chain = fallback_chain(locale, market.default_locale)
+        for translation in session.scalars(select(ProductTranslation).options(
+                load_only(*_TEXT_COLUMNS)).where(ProductTranslation.product_id.in_(product_ids),
+                                                  ProductTranslation.locale.in_(chain))):
+            if translation.title:
+                texts.setdefault(translation.product_id, {})[translation.locale] = translation
+    return products, texts
+
+
+def _view(product: Product, texts: dict, market, locale: str, price, stock_state: str, variants=()) -> StoreProduct:
+    text_locale, translation = pick_translation(texts, locale, market.default_locale)
+    names = product.seller.display_names or {}
+    seller_name = pick_translation(names, locale, market.default_locale)[1] or product.seller.legal_name
+    return StoreProduct(product=product, locale=locale, text_locale=text_locale, translation=translation,
+                        seller_name=seller_name, price=price, stock_state=stock_state, variants=list(variants))
+
+
+def _page_views(session: Session, rows, market, locale: str) -> list[StoreProduct]:
+    products, texts = _load_page(session, [row[0] for row in rows], market, locale)
+    return [_view(products[pid], texts.get(pid, {}), market, locale,
+                  Money(price, currency) if price is not None else None, state)
+            for pid, price, currency, state, *_ in rows if pid in products]
+
+
+def get_store_product(session: Session, market, locale: str, key: str) -> StoreProduct:
+    """A product by id or slug, if it is listed as purchasable (stock aside) in ``market``; else ``NotFound``.
+
+    Its variants are priced (override, or the current rate) and stocked live.
+    """
+    product = session.scalar(select(Product).join(L, and_(
+        L.product_id == Product.id, L.market_code == market.code, L.purchasable == True))  # noqa: E712
+        .options(joinedload(Product.seller).load_only(Seller.id, Seller.legal_name, Seller.display_names,
+                                                      Seller.status), load_only(*_PRODUCT_COLUMNS, Product.attributes,
+                                                                                Product.hs_code))
+        .where(or_(Product.id == key, Product.slug == key)))
+    if product is None:
+        raise NotFound()
+    chain = fallback_chain(locale, market.default_locale)
+    texts = {t.locale: t for t in session.scalars(select(ProductTranslation).where(
+        ProductTranslation.product_id == product.id, ProductTranslation.locale.in_(chain))) if t.title}
+    variants = list(session.scalars(select(ProductVariant).options(load_only(*_VARIANT_COLUMNS)).where(
+        ProductVariant.product_id == product.id, ProductVariant.active)
+        .order_by(ProductVariant.position, ProductVariant.id)))
     overrides = {}
     if variants:
         overrides = {row.variant_id: row for row in session.scalars(select(VariantMarketPrice).where(
             VariantMarketPrice.variant_id.in_([v.id for v in variants]),
             VariantMarketPrice.market_code == market.code))}
+    rate = current_rate(session, market.currency) if any(v.id not in overrides for v in variants) else None
     states = stock.stock_states(session, variants, market.code)
-    views = []
-    for product in products:
-        texts = {t.locale: t for t in product.translations if t.title}
-        text_locale, translation = pick_translation(texts, locale, market.default_locale)
-        names = product.seller.display_names or {}
-        seller_name = pick_translation(names, locale, market.default_locale)[1] or product.seller.legal_name
-        store_variants = []
-        for variant in (v for v in product.variants if v.active):
-            try:
-                price = price_in_market(variant.price_krw, market, rate, overrides.get(variant.id))
-            except PriceUnavailable:
-                price = None
-            store_variants.append(StoreVariant(variant, price, states[variant.id]))
-        prices = [sv.price for sv in store_variants if sv.price is not None]
-        views.append(StoreProduct(
-            product=product, locale=locale, text_locale=text_locale, translation=translation,
-            seller_name=seller_name, price=min(prices, key=lambda m: m.amount) if prices else None,
-            stock_state=stock.best_stock_state(sv.stock_state for sv in store_variants),
-            variants=store_variants))
-    return views
-
-
-def _min_prices(session: Session, ids_query, market, rate) -> dict[str, int]:
-    """Lowest market price (minor units) per candidate product, for price filters and sorts."""
-    rows = session.execute(select(ProductVariant.id, ProductVariant.product_id, ProductVariant.price_krw).where(
-        ProductVariant.product_id.in_(ids_query), ProductVariant.active)).all()
-    overrides = {row.variant_id: row for row in session.scalars(select(VariantMarketPrice).where(
-        VariantMarketPrice.variant_id.in_(select(ProductVariant.id).where(ProductVariant.product_id.in_(ids_query))),
-        VariantMarketPrice.market_code == market.code))}
-    result: dict[str, int] = {}
-    for variant_id, product_id, price_krw in rows:
+    store_variants = []
+    for variant in variants:
         try:
-            amount = price_in_market(price_krw, market, rate, overrides.get(variant_id)).amount
+            price = price_in_market(variant.price_krw, market, rate, overrides.get(variant.id))
         except PriceUnavailable:
-            continue
-        result[product_id] = min(amount, result.get(product_id, amount))
-    return result
-
-
-def search_products(session: Session, market, locale: str, *, page: int = 1, per_page: int = 24,
-                    sort: str | None = None, min_price: int | None = None, max_price: int | None = None,
-                    **filters) -> dict:
-    """One page of products purchasable in ``market``, as ``StoreProduct`` views.
-
-    ``filters``: ``q`` (substring of the served locale's, Korean or English text),
-    ``category``, ``collection`` (id or slug), ``seller``. Prices are minor units
-    of the market currency. Raises ``NotFound`` for an unknown collection.
-    """
-    rate = current_rate(session, market.currency)
-    query, collection = _base_query(session, market, locale, filters, rate)
-    sort = sort or ("featured" if collection is not None else "newest")
-    if min_price is not None or max_price is not None or sort in ("price_asc", "price_desc"):
-        ids = query.with_only_columns(Product.id, Product.created_at).order_by(None)
-        candidates = session.execute(ids).all()
-        prices = _min_prices(session, ids.with_only_columns(Product.id), market, rate)
-        kept = [(pid, created) for pid, created in candidates if pid in prices
-                and (min_price is None or prices[pid] >= min_price) and (max_price is None or prices[pid] <= max_price)]
-        if sort == "price_asc":
-            kept.sort(key=lambda r: (prices[r[0]], r[0]))
-        elif sort == "price_desc":
-            kept.sort(key=lambda r: (-prices[r[0]], r[0]))
-        else:
-            kept.sort(key=lambda r: (r[1], r[0]), reverse=True)
-        total = len(kept)
-        page_ids = [pid for pid, _ in kept[(page - 1) * per_page: page * per_page]]
-        loaded = {p.id: p for p in session.scalars(_eager(select(Product).where(Product.id.in_(page_ids))))} \
-            if page_ids else {}
-        products = [loaded[pid] for pid in page_ids]
-    else:
-        if sort == "featured" and collection is not None:
-            query = query.order_by(CollectionItem.position, Product.id)
-        else:
-            query = query.order_by(Product.created_at.desc(), Product.id.desc())
-        from shop.api import paginate
-
-        result = paginate(session, _eager(query), page, per_page)
-        total, products = result["total"], result["items"]
-    return {"items": _views(session, products, market, locale, rate), "page": page, "per_page": per_page,
-            "total": total}
-
-
-def get_store_product(session: Session, market, locale: str, key: str) -> StoreProduct:
-    """A product by id or slug, if it is purchasable (stock aside) in ``market``; else ``NotFound``."""
-    rate = current_rate(session, market.currency)
-    query = select(Product).join(Seller, Seller.id == Product.seller_id).where(
-        or_(Product.id == key, Product.slug == key), *purchasable_conditions(session, market, rate=rate))
-    product = session.scalar(_eager(query))
-    if product is None:
-        raise NotFound()
-    return _views(session, [product], market, locale, rate)[0]
+            price = None
+        store_variants.append(StoreVariant(variant, price, states[variant.id]))
+    prices = [sv.price for sv in store_variants if sv.price is not None]
+    return _view(product, texts, market, locale, min(prices, key=lambda m: m.amount) if prices else None,
+                 stock.best_stock_state(sv.stock_state for sv in store_variants), store_variants)

@@ -4,8 +4,14 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
+from shop.catalog.listings import REFRESH_JOB
 from shop.catalog.models import Certificate
 from shop.catalog.services import products as svc
+from shop.catalog.tasks import refresh_listings
+from shop.db import utcnow
+from shop.jobs.models import OutboxMessage
 
 _n = itertools.count(1)
 TEXTS = {
@@ -35,6 +41,7 @@ def make_product(session, seller, *, category="household", status="active", loca
     data.update(extra)
     product = svc.create_product(session, seller.id, data)
     session.commit()
+    run_listing_refresh(session)
     return product
 
 
@@ -45,4 +52,21 @@ def certify(session, product, cert_type, market, *, status="verified", business=
                               valid_from=valid_from or date.today() - timedelta(days=10), valid_until=valid_until)
     session.add(certificate)
     session.commit()
+    run_listing_refresh(session)
     return certificate
+
+
+def run_listing_refresh(session) -> int:
+    """Run the listing refreshes the test's commits deferred, as a worker would.
+
+    The test's transaction is never committed, so no worker can see it: the jobs run here,
+    in the test's session (``execute_outbox`` would end that session; the real worker's path
+    is tested in tests/shop/catalog/test_listings.py). Returns how many ran.
+    """
+    pending = list(session.scalars(select(OutboxMessage).where(
+        OutboxMessage.job == REFRESH_JOB, OutboxMessage.processed_at.is_(None)).order_by(OutboxMessage.created_at)))
+    for message in pending:
+        refresh_listings(**message.kwargs)
+        message.processed_at = utcnow()
+        session.commit()
+    return len(pending)

@@ -3,7 +3,8 @@ from sqlalchemy import event
 
 from shop.catalog.services import collections as collection_services
 from shop.db import db
-from tests.shop.catalog.helpers import certify, make_product, variant
+from shop.catalog.listings import note_stock_change
+from tests.shop.catalog.helpers import certify, make_product, run_listing_refresh, variant
 from tests.shop.catalog.test_availability import FakeStock
 
 STORE = "/api/v1/store/products"
@@ -96,6 +97,10 @@ def test_stock_state_follows_the_provider(client, factory, db_session, app, monk
     vid = product.variants[0].id
     assert client.get(f"{STORE}?market=JP").json["items"][0]["stock_state"] == "in_stock"
     monkeypatch.setitem(app.extensions, "dari.stock", FakeStock({(vid, "JP"): 2, (vid, "US"): 50}))
+    # the stock ledger reports its changes so (the fake provider has no ledger)
+    note_stock_change(db_session, [vid])
+    db_session.commit()
+    run_listing_refresh(db_session)
     assert client.get(f"{STORE}?market=JP").json["items"][0]["stock_state"] == "low"
     assert client.get(f"{STORE}?market=US").json["items"][0]["stock_state"] == "in_stock"
     assert client.get(f"{STORE}?market=EU").json["items"][0]["stock_state"] == "out"
