@@ -88,7 +88,8 @@ class _Variant:
     price_krw: int
 
 
-def _markets(session: Session, codes=None) -> list:
+def listing_markets(session: Session, codes=None) -> list:
+    """The markets the index has rows for: every active one (or those of ``codes``)."""
     from shop.markets.services import list_markets
 
     markets = list_markets(session)
@@ -193,7 +194,7 @@ def _upsert(session: Session, rows: list[ListingRow]) -> None:
 def refresh_products(session: Session, product_ids, market_codes=None, today: date | None = None) -> int:
     """Bring the rows of ``product_ids`` (in ``market_codes``, default all) in line with the live
     facts; a product that no longer exists loses its rows. Returns how many rows changed."""
-    markets = _markets(session, set(market_codes) if market_codes is not None else None)
+    markets = listing_markets(session, set(market_codes) if market_codes is not None else None)
     codes = [m.code for m in markets]
     ids = sorted(set(product_ids))
     changed = 0
@@ -227,7 +228,7 @@ def refresh_markets(session: Session, market_codes, today: date | None = None) -
 
 def rebuild(session: Session, market_code: str | None = None, today: date | None = None) -> int:
     """Recompute the index from scratch (all markets, or one); the caller commits. Returns the row count."""
-    markets = _markets(session, {market_code} if market_code else None)
+    markets = listing_markets(session, {market_code} if market_code else None)
     query = delete(StorefrontListing)
     if market_code:
         query = query.where(StorefrontListing.market_code == market_code)
@@ -313,11 +314,15 @@ def _collect(session: Session, flush_context) -> None:
 
 
 def _defer_refresh(session: Session) -> None:
+    # The commit flushes after this hook: flush now, so what it writes is collected too.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
     dirty = session.info.pop(_DIRTY, None)
     if dirty:
         from shop.jobs.outbox import defer
 
-        defer(session, REFRESH_JOB, **{scope: sorted(keys) for scope, keys in dirty.items() if keys})
+        # The low queue: payments and e-mail first; a listing is fresh within one job run after them.
+        defer(session, REFRESH_JOB, queue="low", **{scope: sorted(keys) for scope, keys in dirty.items() if keys})
 
 
 def _forget(session: Session) -> None:
@@ -354,7 +359,7 @@ def refresh_dated(session: Session, today: date | None = None) -> int:
             products.add(product_id)
         else:
             sellers.add(seller_id)
-    markets = [m.code for m in _markets(session) if any(
+    markets = [m.code for m in listing_markets(session) if any(
         entry.get("effective_from") in (yesterday.isoformat(), today.isoformat())
         for entries in (m.certificates or {}).values() if isinstance(entries, list) for entry in entries
         if isinstance(entry, dict))]
@@ -380,7 +385,7 @@ def check_freshness(session: Session, sample: int = 200, today: date | None = No
     if len(ids) < sample:
         ids += list(session.scalars(select(Product.id).where(Product.id < start).order_by(Product.id)
                                     .limit(sample - len(ids))))
-    markets = _markets(session)
+    markets = listing_markets(session)
     stored = _stored(session, ids, [m.code for m in markets], lock=False)
     live = {(row.market_code, row.product_id): row for row in compute_rows(session, ids, markets, today)}
     drift = [Drift(key[0], key[1], _public(stored.get(key)), _public(live.get(key)))

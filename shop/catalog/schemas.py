@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from i18n import LOCALES
@@ -235,6 +234,23 @@ class ExchangeRateListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ExchangeRateSchema))
 
 
+class FreshnessArgsSchema(StrictSchema):
+    sample = ma.fields.Integer(load_default=200, validate=ma.validate.Range(min=1, max=5000))
+
+
+class ListingDriftSchema(ma.Schema):
+    market_code = ma.fields.String()
+    product_id = ma.fields.String()
+    stored = ma.fields.Dict(allow_none=True, metadata={"description": "the row in the index (null: missing)"})
+    live = ma.fields.Dict(allow_none=True, metadata={"description": "the row the live rule gives (null: none)"})
+
+
+class FreshnessSchema(ma.Schema):
+    products_checked = ma.fields.Integer()
+    rows_checked = ma.fields.Integer()
+    drifted = ma.fields.List(ma.fields.Nested(ListingDriftSchema))
+
+
 # Collections
 
 def _locale_texts(max_length):
@@ -304,7 +320,9 @@ class StoreProductArgsSchema(PageArgsSchema):
             cursor = Cursor.decode(data["cursor"])
             cursor.values_for(page_order(data.get("sort"), bool(data.get("collection"))))
         except InvalidCursor:
-            raise ma.ValidationError(gettext("Invalid value."), "cursor") from None
+            # marshmallow's own message, translated like every validation message (i18n.validation_messages)
+            raise ma.ValidationError(self.fields["cursor"].make_error("validator_failed").messages,
+                                     "cursor") from None
         data["cursor"] = cursor
 
 

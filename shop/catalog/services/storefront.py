@@ -298,14 +298,16 @@ def get_store_product(session: Session, market, locale: str, key: str) -> StoreP
     chain = fallback_chain(locale, market.default_locale)
     texts = {t.locale: t for t in session.scalars(select(ProductTranslation).where(
         ProductTranslation.product_id == product.id, ProductTranslation.locale.in_(chain))) if t.title}
-    variants = list(session.scalars(select(ProductVariant).options(load_only(*_VARIANT_COLUMNS)).where(
-        ProductVariant.product_id == product.id, ProductVariant.active)
-        .order_by(ProductVariant.position, ProductVariant.id)))
-    overrides = {}
-    if variants:
-        overrides = {row.variant_id: row for row in session.scalars(select(VariantMarketPrice).where(
-            VariantMarketPrice.variant_id.in_([v.id for v in variants]),
-            VariantMarketPrice.market_code == market.code))}
+    variants, overrides = [], {}
+    for variant, override in session.execute(
+            select(ProductVariant, VariantMarketPrice).options(load_only(*_VARIANT_COLUMNS))
+            .outerjoin(VariantMarketPrice, and_(VariantMarketPrice.variant_id == ProductVariant.id,
+                                                VariantMarketPrice.market_code == market.code))
+            .where(ProductVariant.product_id == product.id, ProductVariant.active)
+            .order_by(ProductVariant.position, ProductVariant.id)):
+        variants.append(variant)
+        if override is not None:
+            overrides[variant.id] = override
     rate = current_rate(session, market.currency) if any(v.id not in overrides for v in variants) else None
     states = stock.stock_states(session, variants, market.code)
     store_variants = []
