@@ -43,7 +43,8 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
             "/api/v1/admin/warehouses", "/api/v1/admin/shipments/<shipment_id>/hand-over",
             "/api/v1/carriers/<name>/webhook", "/api/v1/store/orders/<order_id>/returns",
             "/api/v1/admin/return-policy/evaluate", "/api/v1/admin/orders/<order_id>/refunds"} <= routes
-    assert {p.name for p in periodic_jobs(app)} == {"relay_outbox", "refresh_exchange_rates", "refresh_dated_listings", "expire_unpaid_orders",
+    assert {p.name for p in periodic_jobs(app)} == {"relay_outbox", "refresh_exchange_rates", "expire_unpaid_orders",
+                                                    "refresh_dated_listings",
                                                     "release_expired_reservations", "low_stock_alerts",
                                                     "poll_carrier_tracking", "write_export_list",
                                                     "flag_overdue_refunds", "complete_orders"}

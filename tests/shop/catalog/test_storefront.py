@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import event
 
+from shop.catalog.listings import note_stock_change
 from shop.catalog.services import collections as collection_services
 from shop.db import db
-from shop.catalog.listings import note_stock_change
 from tests.shop.catalog.helpers import certify, make_product, run_listing_refresh, variant
 from tests.shop.catalog.test_availability import FakeStock
 
