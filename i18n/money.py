@@ -15,6 +15,19 @@ class CurrencyMismatch(ValueError):
     pass
 
 
+@lru_cache(maxsize=16384)
+def format_amount(amount: int, currency: str, locale: str) -> str:
+    """``amount`` minor units of ``currency`` as Babel writes it in ``locale`` (US$29.99, 29,99 €).
+
+    Pure, and the storefront writes the same few hundred prices over and over: remembered
+    (Babel's formatting is most of what a 24-item page costs to serialise).
+    """
+    from . import to_babel
+
+    major = Decimal(amount).scaleb(-currency_digits(currency))
+    return format_currency(major, currency, locale=to_babel(locale))
+
+
 @lru_cache(maxsize=None)
 def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
@@ -123,9 +136,7 @@ class Money:
         return [Money(s, self.currency) for s in shares]
 
     def format(self, locale: str = "en") -> str:
-        from . import to_babel
-
-        return format_currency(self.major, self.currency, locale=to_babel(locale))
+        return format_amount(self.amount, self.currency, locale)
 
     def to_dict(self, locale: str = "en") -> dict:
         return {"amount": self.amount, "currency": self.currency, "formatted": self.format(locale)}

@@ -5,6 +5,7 @@ import os
 from importlib import import_module
 from pathlib import Path
 
+import click
 from flask import Flask, request
 
 import i18n.web
@@ -55,11 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
-    from flask_migrate import Migrate
-
-    Migrate(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-            render_as_batch=True, compare_type=True, render_item=render_migration_item,
-            include_object=include_in_migrations)
+    _lazy_migrations(app, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True, render_item=render_migration_item,
+                     include_object=include_in_migrations)
     errors.init_app(app)
     api_module.init_app(app)
     for name in PACKAGES:
@@ -75,6 +74,48 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(demo_cli)
     _register_request_hooks(app)
     return app
+
+
+class _LazyMigrateConfig:
+    """Flask-Migrate's ``app.extensions["migrate"]``, made on first use.
+
+    Flask-Migrate imports Alembic (about 10 MB per process), which only ``flask db`` and code
+    that migrates in-process need, never a web worker serving requests; the first attribute
+    read sets up the real ``Migrate`` (which replaces this object) and answers from it.
+    """
+
+    def __init__(self, app: Flask, options: dict):
+        self._app, self._options = app, options
+
+    def __getattr__(self, name):
+        from flask_migrate import Migrate
+
+        Migrate(self._app, db, **self._options)
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _LazyCommandGroup(click.Group):
+    """``flask db``: Flask-Migrate's command group, imported when the command line asks for it."""
+
+    def _group(self) -> click.Group:
+        from flask_migrate.cli import db as group
+
+        return group
+
+    def list_commands(self, ctx):
+        return self._group().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._group().get_command(ctx, name)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The real group parses its options (--directory, -x) and runs its own callback.
+        return self._group().make_context(info_name, args, parent=parent, **extra)
+
+
+def _lazy_migrations(app: Flask, **options) -> None:
+    app.extensions["migrate"] = _LazyMigrateConfig(app, options)
+    app.cli.add_command(_LazyCommandGroup("db", help="Database migrations (Flask-Migrate, Alembic)."))
 
 
 MAX_JSON_DEPTH = 32

@@ -31,12 +31,19 @@ import json
 import logging
 from dataclasses import dataclass
 
-import stripe as stripe_lib
 from flask import current_app
 
 from i18n.money import Money, charge_unit, currency_digits
 
 from .gateway import GatewayError, Intent, Refund
+
+
+def stripe_lib():
+    """The ``stripe`` package, imported on first use: with its HTTP stack it weighs ~30 MB, which a
+    web process that only serves the storefront never needs."""
+    import stripe
+
+    return stripe
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +132,11 @@ class StripeGateway:
 
     def __init__(self, secret_key: str, *, api_base: str | None = None, timeout: int = 20):
         kwargs = {"max_network_retries": 2,
-                  "http_client": stripe_lib.RequestsClient(timeout=timeout)
-                  if hasattr(stripe_lib, "RequestsClient") else None}
+                  "http_client": stripe_lib().RequestsClient(timeout=timeout)
+                  if hasattr(stripe_lib(), "RequestsClient") else None}
         if api_base:
             kwargs["base_addresses"] = {"api": api_base.rstrip("/")}
-        self.client = stripe_lib.StripeClient(secret_key, **{k: v for k, v in kwargs.items() if v is not None})
+        self.client = stripe_lib().StripeClient(secret_key, **{k: v for k, v in kwargs.items() if v is not None})
 
     def enabled(self) -> bool:
         return True
@@ -140,14 +147,14 @@ class StripeGateway:
                   "payment_method_types": ["card"], "metadata": {k: str(v) for k, v in metadata.items()}}
         try:
             obj = self.client.v1.payment_intents.create(params=params, options={"idempotency_key": idempotency_key})
-        except stripe_lib.StripeError as exc:
+        except stripe_lib().StripeError as exc:
             raise GatewayError(str(exc)) from exc
         return _intent(obj)
 
     def retrieve(self, intent_id: str) -> Intent:
         try:
             return _intent(self.client.v1.payment_intents.retrieve(intent_id))
-        except stripe_lib.StripeError as exc:
+        except stripe_lib().StripeError as exc:
             raise GatewayError(str(exc)) from exc
 
     def cancel(self, intent_id: str) -> Intent:
@@ -157,7 +164,7 @@ class StripeGateway:
             if current.status in ("canceled", "succeeded", "processing"):
                 return current
             return _intent(self.client.v1.payment_intents.cancel(intent_id))
-        except stripe_lib.StripeError as exc:
+        except stripe_lib().StripeError as exc:
             raise GatewayError(str(exc)) from exc
 
     def refund(self, intent_id: str, *, amount: Money, idempotency_key: str) -> Refund:
@@ -177,7 +184,7 @@ class StripeGateway:
                 params = {"payment_intent": intent_id, "amount": wanted, "metadata": {"dari_refund": idempotency_key}}
                 existing = self.client.v1.refunds.create(params=params,
                                                          options={"idempotency_key": idempotency_key})
-        except stripe_lib.StripeError as exc:
+        except stripe_lib().StripeError as exc:
             raise GatewayError(str(exc)) from exc
         data = existing.to_dict() if hasattr(existing, "to_dict") else dict(existing)
         if not _is_int(data.get("amount")) or not isinstance(data.get("id"), str):
@@ -316,9 +323,9 @@ def verify_webhook(payload: bytes, signature: str | None, secret: str) -> Webhoo
     if not signature:
         raise InvalidSignature("missing Stripe-Signature")
     try:
-        stripe_lib.WebhookSignature.verify_header(payload, signature, secret,
-                                                  tolerance=stripe_lib.Webhook.DEFAULT_TOLERANCE)
-    except (stripe_lib.SignatureVerificationError, ValueError, IndexError, TypeError) as exc:
+        stripe_lib().WebhookSignature.verify_header(payload, signature, secret,
+                                                  tolerance=stripe_lib().Webhook.DEFAULT_TOLERANCE)
+    except (stripe_lib().SignatureVerificationError, ValueError, IndexError, TypeError) as exc:
         raise InvalidSignature(str(exc)) from exc
     try:
         data = json.loads(payload)

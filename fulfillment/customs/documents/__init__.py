@@ -8,7 +8,23 @@ from __future__ import annotations
 
 from .declarations import COLUMNS, FORMULA_PREFIXES, declaration_rows, declarations_csv
 from .inputs import CustomsItem, DeclarationParcel, InvoiceData, PackageInfo, Party, format_business_number
-from .invoice import invoice_pdf, register_fonts
+
+
+def invoice_pdf(data: InvoiceData, **options) -> bytes:
+    """The commercial invoice with its packing list, as PDF bytes (``invoice.invoice_pdf``).
+
+    reportlab is imported on first use: ~13 MB that web processes serving the store never need.
+    """
+    from .invoice import invoice_pdf as render
+
+    return render(data, **options)
+
+
+def register_fonts() -> None:
+    from .invoice import register_fonts as register
+
+    register()
+
 
 __all__ = [
     "COLUMNS", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel", "InvoiceData", "PackageInfo", "Party",
