@@ -27,3 +27,6 @@ def init_app(app) -> None:
     listings.install_session_hooks()
     register_periodic(app, "refresh_dated_listings", "shop.catalog.tasks.refresh_dated_listings", 3600)
     app.cli.add_command(storefront_cli)
+    # Seeded last, so that the demo storefront lists what every package seeded even before a worker runs.
+    register_seeder(app, "storefront", listings.rebuild,
+                    after=("catalog", "inventory", "carts", "shipments", "returns"))

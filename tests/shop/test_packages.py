@@ -49,7 +49,8 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
                                                     "poll_carrier_tracking", "write_export_list",
                                                     "flag_overdue_refunds", "complete_orders"}
     names = [s.name for s in seeders(app)]
-    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments", "returns"]
+    assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments", "returns",
+                     "storefront"]
     assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory", "fulfillment",
                                                       "returns"]
 
