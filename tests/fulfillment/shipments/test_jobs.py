@@ -90,6 +90,7 @@ def test_a_worker_takes_a_paid_order_to_delivered(app, client, committed_db, red
               for m in (tmp_path / "mail").glob("*.eml")]
     for parcel in _shipments(committed_db, order.id):
         assert any(parcel.tracking_number in body for body in bodies)
+    run_worker(redis_conn, "low")  # the storefront's listing refreshes (stock moved) wait on the low queue
     unprocessed = committed_db.scalar(select(func.count()).select_from(OutboxMessage)
                                       .where(OutboxMessage.processed_at.is_(None)))
     assert unprocessed == 0
