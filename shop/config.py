@@ -56,6 +56,8 @@ def load_config(instance_path: Path) -> dict:
         "CHECKOUT_MAX_PENDING_PER_BUYER": int(env("CHECKOUT_MAX_PENDING_PER_BUYER") or 3),
         # How long a CDN or browser may reuse an anonymous storefront answer (seconds; 0: revalidate).
         "STOREFRONT_MAX_AGE": int(env("STOREFRONT_MAX_AGE") or 60),
+        # Above this many matches a product list's total is the database's estimate (flagged), not a count.
+        "STOREFRONT_EXACT_TOTAL_MAX": int(env("STOREFRONT_EXACT_TOTAL_MAX") or 1000),
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH") or 1024 * 1024),
         # Fulfilment: who sends parcels from Dari's own warehouses, tracking webhooks, carrier adapters.
         "MALL_NAME": env("MALL_NAME") or "Dari",

@@ -121,6 +121,23 @@ def include_in_migrations(obj, name, type_, reflected, compare_to):
     return not (type_ == "index" and name in ENGINE_SPECIFIC_INDEXES)
 
 
+def estimated_rows(session, query) -> int | None:
+    """The planner's estimate of how many rows ``query`` returns (PostgreSQL), without running it;
+    None where the engine has no estimate to give (SQLite). One ``EXPLAIN``: a millisecond or
+    two, whatever the table size, where ``count(*)`` reads every matching row."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    compiled = query.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
+                                                 compiled.params).scalar()
+    if isinstance(plan, str):
+        import json
+
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class UnitOfWork:
     """The transactions of one use case that must commit in stages (Cosmic Python's unit of work).
 

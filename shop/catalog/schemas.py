@@ -362,6 +362,8 @@ class StoreProductPageSchema(ma.Schema):
     page = ma.fields.Integer()
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
+    total_is_estimate = ma.fields.Boolean(metadata={
+        "description": "true when ``total`` is the database's estimate (above STOREFRONT_EXACT_TOTAL_MAX)"})
     next_cursor = ma.fields.String(allow_none=True, metadata={
         "description": "pass as ``cursor`` for the next page; null on the last page"})
 

@@ -62,7 +62,8 @@ def list_products(args):
     filters = {k: args.get(k) for k in ("q", "category", "collection", "seller", "min_price", "max_price", "sort",
                                         "cursor")}
     return storefront.search_products(db.session, market, served_locale(), page=args["page"],
-                                      per_page=args["per_page"], **filters)
+                                      per_page=args["per_page"],
+                                      exact_max=current_app.config["STOREFRONT_EXACT_TOTAL_MAX"], **filters)
 
 
 @blp.route("/products/<key>", methods=["GET"])

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload, load_only
 
 from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, fallback_chain, pick_translation
 from i18n.money import Money
+from shop.db import estimated_rows
 from shop.errors import NotFound
 from shop.sellers.models import Seller
 
@@ -221,20 +222,21 @@ def _listing_query(session: Session, market, locale: str, filters: dict, min_pri
 
 def search_products(session: Session, market, locale: str, *, page: int = 1, per_page: int = 24,
                     sort: str | None = None, min_price: int | None = None, max_price: int | None = None,
-                    cursor: Cursor | None = None, **filters) -> dict:
+                    cursor: Cursor | None = None, exact_max: int | None = None, **filters) -> dict:
     """One page of products purchasable in ``market``, as ``StoreProduct`` views.
 
     ``filters``: ``q`` (substring of the served locale's, Korean or English text),
     ``category``, ``collection`` (id or slug), ``seller``. Prices are minor units
     of the market currency. ``cursor`` (from a previous page's ``next_cursor``) continues
     after that page by key instead of skipping ``page - 1`` pages, so pages stay
-    exact while products are added. Raises ``NotFound`` for an unknown collection and
-    ``InvalidCursor`` for a cursor of another order.
+    exact while products are added. ``total`` is exact up to ``exact_max`` matches; above
+    it, where the database can estimate, an estimate (``total_is_estimate``). Raises
+    ``NotFound`` for an unknown collection and ``InvalidCursor`` for a cursor of another order.
     """
     query, collection = _listing_query(session, market, locale, filters, min_price, max_price, sort)
     order = page_order(sort, collection is not None)
     keys, descending = _sort_keys(order)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total, estimated = _total(session, query, exact_max)
     page_query = query.add_columns(*keys[:1]).order_by(*[k.desc() if descending else k.asc() for k in keys])
     if cursor is not None:
         values = cursor.values_for(order)
@@ -246,8 +248,18 @@ def search_products(session: Session, market, locale: str, *, page: int = 1, per
     more, rows = len(rows) > per_page, rows[:per_page]
     next_cursor = Cursor.after(order, [rows[-1][4], rows[-1][0]]) if more and rows else None
     views = _page_views(session, rows, market, locale)
-    return {"items": views, "page": page, "per_page": per_page, "total": total,
+    return {"items": views, "page": page, "per_page": per_page, "total": total, "total_is_estimate": estimated,
             "next_cursor": next_cursor.encode() if next_cursor else None}
+
+
+def _total(session: Session, query, exact_max: int | None) -> tuple[int, bool]:
+    """How many products match: counted on the index, or, when the planner expects more than
+    ``exact_max``, its estimate (two significant digits, flagged) - a count would read them all."""
+    if exact_max is not None:
+        estimate = estimated_rows(session, query)
+        if estimate is not None and estimate > exact_max:
+            return int(float(f"{estimate:.2g}")), True
+    return session.scalar(select(func.count()).select_from(query.subquery())), False
 
 
 def _load_page(session: Session, product_ids: list[str], market, locale: str):

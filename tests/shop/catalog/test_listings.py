@@ -381,3 +381,20 @@ def test_rebuild_and_check_commands(app, db_session, factory):
     assert runner.invoke(args=["storefront", "rebuild"]).exit_code == 0
     result = runner.invoke(args=["storefront", "check"])
     assert result.exit_code == 0 and "0 rows differ" in result.output
+
+
+def test_totals_above_the_threshold_are_the_databases_flagged_estimate(app, client, db_session, factory,
+                                                                      monkeypatch):
+    seller, _ = factory.seller()
+    for _ in range(3):
+        make_product(db_session, seller)
+    body = client.get(STORE, query_string={"market": "US"}).json
+    assert body["total"] == 3 and body["total_is_estimate"] is False
+
+    monkeypatch.setitem(app.config, "STOREFRONT_EXACT_TOTAL_MAX", 0)
+    body = client.get(STORE, query_string={"market": "US"}).json
+    assert len(body["items"]) == 3
+    if db_session.get_bind().dialect.name == "postgresql":
+        assert body["total_is_estimate"] is True and body["total"] >= 1  # the planner's guess, flagged
+    else:
+        assert body["total_is_estimate"] is False and body["total"] == 3  # SQLite has no estimate: it counts
