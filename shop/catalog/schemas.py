@@ -375,6 +375,39 @@ class StoreProductDetailSchema(StoreProductSchema):
     variants = ma.fields.List(ma.fields.Nested(StoreVariantSchema))
 
 
+def store_product_json(view, *, detail: bool = False) -> dict:
+    """``StoreProductSchema`` (``StoreProductDetailSchema`` with ``detail``) of ``view``, written out.
+
+    The storefront's hottest answers skip marshmallow's field-by-field dump (a third of what
+    a 24-item page cost); the schemas stay the documentation, and a test holds this function
+    to what they dump.
+    """
+    product, text = view.product, view.translation
+    item = {
+        "id": product.id, "slug": product.slug, "seller": {"id": product.seller_id, "name": view.seller_name},
+        "category": product.category, "brand": product.brand, "origin_country": product.origin_country,
+        "images": product.images, "title": text.title if text else None,
+        "short_description": text.short_description if text else None, "locale": view.locale,
+        "text_locale": view.text_locale, "fallback_used": view.fallback_used, "price": money_json(view.price),
+        "stock_state": view.stock_state,
+    }
+    if detail:
+        item.update({
+            "description": text.description if text else None, "attributes": product.attributes,
+            "hs_code": product.hs_code,
+            "variants": [{"id": v.variant.id, "sku": v.variant.sku, "options": v.variant.options,
+                          "weight_g": v.variant.weight_g, "price": money_json(v.price), "stock_state": v.stock_state}
+                         for v in view.variants]})
+    return item
+
+
+def store_page_json(page: dict) -> dict:
+    """``StoreProductPageSchema`` of a ``search_products`` page, written out (see ``store_product_json``)."""
+    return {"items": [store_product_json(view) for view in page["items"]], "page": page["page"],
+            "per_page": page["per_page"], "total": page["total"], "total_is_estimate": page["total_is_estimate"],
+            "next_cursor": page["next_cursor"]}
+
+
 class StoreCollectionSchema(ma.Schema):
     id = ma.fields.String()
     slug = ma.fields.String()

@@ -1,4 +1,4 @@
-from flask import current_app, request
+from flask import current_app, jsonify, request
 
 from i18n import pick_translation
 from i18n.web import served_locale, set_market_locale
@@ -12,6 +12,8 @@ from ..schemas import (
     StoreProductArgsSchema,
     StoreProductDetailSchema,
     StoreProductPageSchema,
+    store_page_json,
+    store_product_json,
 )
 from ..services import collections as cols
 from ..services import storefront
@@ -61,9 +63,10 @@ def list_products(args):
         raise InvalidInput(errors={"min_price": ["min_price > max_price"]})
     filters = {k: args.get(k) for k in ("q", "category", "collection", "seller", "min_price", "max_price", "sort",
                                         "cursor")}
-    return storefront.search_products(db.session, market, served_locale(), page=args["page"],
+    page = storefront.search_products(db.session, market, served_locale(), page=args["page"],
                                       per_page=args["per_page"],
                                       exact_max=current_app.config["STOREFRONT_EXACT_TOTAL_MAX"], **filters)
+    return jsonify(store_page_json(page))
 
 
 @blp.route("/products/<key>", methods=["GET"])
@@ -72,7 +75,8 @@ def list_products(args):
 def get_product(args, key):
     """A product by id or slug, if it is sold in ``market``."""
     market = _market(args["market"])
-    return storefront.get_store_product(db.session, market, served_locale(), key)
+    return jsonify(store_product_json(storefront.get_store_product(db.session, market, served_locale(), key),
+                                      detail=True))
 
 
 def _collection_view(collection, market):

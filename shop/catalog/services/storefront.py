@@ -18,9 +18,10 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_
-from sqlalchemy.orm import Session, joinedload, load_only
+from sqlalchemy.orm import Session
 
 from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, fallback_chain, pick_translation
 from i18n.money import Money
@@ -49,10 +50,10 @@ SORTS = ("newest", "price_asc", "price_desc", "featured")
 # What a page shows of each row: the columns loaded, and no others (no timestamps, no HTML in lists).
 _PRODUCT_COLUMNS = (Product.id, Product.slug, Product.seller_id, Product.category, Product.brand,
                     Product.origin_country, Product.images)
-_TEXT_COLUMNS = (ProductTranslation.id, ProductTranslation.product_id, ProductTranslation.locale,
-                 ProductTranslation.title, ProductTranslation.short_description)
+_TEXT_COLUMNS = (ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.title,
+                 ProductTranslation.short_description)
 _VARIANT_COLUMNS = (ProductVariant.id, ProductVariant.sku, ProductVariant.options, ProductVariant.weight_g,
-                    ProductVariant.price_krw, ProductVariant.position, ProductVariant.product_id)
+                    ProductVariant.price_krw)
 
 
 class InvalidCursor(ValueError):
@@ -111,17 +112,17 @@ def page_order(sort: str | None, in_collection: bool) -> str:
 
 @dataclass
 class StoreVariant:
-    variant: ProductVariant
+    variant: Any  # a row of _VARIANT_COLUMNS
     price: Money | None
     stock_state: str
 
 
 @dataclass
 class StoreProduct:
-    product: Product
+    product: Any  # a row of _PRODUCT_COLUMNS and _SELLER_COLUMNS (+ attributes, hs_code on a product page)
     locale: str
     text_locale: str | None
-    translation: ProductTranslation | None
+    translation: Any  # a row of _TEXT_COLUMNS (+ description on a product page), or None
     seller_name: str
     price: Money | None
     stock_state: str
@@ -262,33 +263,36 @@ def _total(session: Session, query, exact_max: int | None) -> tuple[int, bool]:
     return session.scalar(select(func.count()).select_from(query.subquery())), False
 
 
-def _load_page(session: Session, product_ids: list[str], market, locale: str):
-    """The page's products with their sellers, and their text in the locales the chain can pick."""
-    products = {p.id: p for p in session.scalars(
-        select(Product).options(joinedload(Product.seller).load_only(
-            Seller.id, Seller.legal_name, Seller.display_names, Seller.status),
-            load_only(*_PRODUCT_COLUMNS)).where(Product.id.in_(product_ids)))} if product_ids else {}
+_SELLER_COLUMNS = (Seller.legal_name, Seller.display_names)
+
+
+def _texts(session: Session, product_ids: list[str], market, locale: str, *columns) -> dict[str, dict]:
+    """``{product_id: {locale: row}}`` of the page's text in the locales the fallback chain can pick."""
     texts: dict[str, dict] = {}
     if product_ids:
-        chain = fallback_chain(locale, market.default_locale)
-        for translation in session.scalars(select(ProductTranslation).options(
-                load_only(*_TEXT_COLUMNS)).where(ProductTranslation.product_id.in_(product_ids),
-                                                  ProductTranslation.locale.in_(chain))):
-            if translation.title:
-                texts.setdefault(translation.product_id, {})[translation.locale] = translation
-    return products, texts
+        for row in session.execute(select(*_TEXT_COLUMNS, *columns).where(
+                ProductTranslation.product_id.in_(product_ids),
+                ProductTranslation.locale.in_(fallback_chain(locale, market.default_locale)))):
+            if row.title:
+                texts.setdefault(row.product_id, {})[row.locale] = row
+    return texts
 
 
-def _view(product: Product, texts: dict, market, locale: str, price, stock_state: str, variants=()) -> StoreProduct:
+def _view(product, texts: dict, market, locale: str, price, stock_state: str, variants=()) -> StoreProduct:
+    """``product``: a row of ``_PRODUCT_COLUMNS`` and ``_SELLER_COLUMNS`` (plain columns, no ORM objects:
+    a page is read, never changed, and rows cost a fraction of entities to load)."""
     text_locale, translation = pick_translation(texts, locale, market.default_locale)
-    names = product.seller.display_names or {}
-    seller_name = pick_translation(names, locale, market.default_locale)[1] or product.seller.legal_name
+    names = product.display_names or {}
+    seller_name = pick_translation(names, locale, market.default_locale)[1] or product.legal_name
     return StoreProduct(product=product, locale=locale, text_locale=text_locale, translation=translation,
                         seller_name=seller_name, price=price, stock_state=stock_state, variants=list(variants))
 
 
 def _page_views(session: Session, rows, market, locale: str) -> list[StoreProduct]:
-    products, texts = _load_page(session, [row[0] for row in rows], market, locale)
+    ids = [row[0] for row in rows]
+    products = {p.id: p for p in session.execute(select(*_PRODUCT_COLUMNS, *_SELLER_COLUMNS).join(
+        Seller, Seller.id == Product.seller_id).where(Product.id.in_(ids)))} if ids else {}
+    texts = _texts(session, ids, market, locale)
     return [_view(products[pid], texts.get(pid, {}), market, locale,
                   Money(price, currency) if price is not None else None, state)
             for pid, price, currency, state, *_ in rows if pid in products]
@@ -299,27 +303,25 @@ def get_store_product(session: Session, market, locale: str, key: str) -> StoreP
 
     Its variants are priced (override, or the current rate) and stocked live.
     """
-    product = session.scalar(select(Product).join(L, and_(
-        L.product_id == Product.id, L.market_code == market.code, L.purchasable == True))  # noqa: E712
-        .options(joinedload(Product.seller).load_only(Seller.id, Seller.legal_name, Seller.display_names,
-                                                      Seller.status), load_only(*_PRODUCT_COLUMNS, Product.attributes,
-                                                                                Product.hs_code))
-        .where(or_(Product.id == key, Product.slug == key)))
+    product = session.execute(
+        select(*_PRODUCT_COLUMNS, Product.attributes, Product.hs_code, *_SELLER_COLUMNS)
+        .join(Seller, Seller.id == Product.seller_id)
+        .join(L, and_(L.product_id == Product.id, L.market_code == market.code,
+                      L.purchasable == True))  # noqa: E712 - matches the partial indexes
+        .where(or_(Product.id == key, Product.slug == key))).first()
     if product is None:
         raise NotFound()
-    chain = fallback_chain(locale, market.default_locale)
-    texts = {t.locale: t for t in session.scalars(select(ProductTranslation).where(
-        ProductTranslation.product_id == product.id, ProductTranslation.locale.in_(chain))) if t.title}
+    texts = _texts(session, [product.id], market, locale, ProductTranslation.description).get(product.id, {})
     variants, overrides = [], {}
-    for variant, override in session.execute(
-            select(ProductVariant, VariantMarketPrice).options(load_only(*_VARIANT_COLUMNS))
+    for variant in session.execute(
+            select(*_VARIANT_COLUMNS, VariantMarketPrice.amount_minor, VariantMarketPrice.currency)
             .outerjoin(VariantMarketPrice, and_(VariantMarketPrice.variant_id == ProductVariant.id,
                                                 VariantMarketPrice.market_code == market.code))
             .where(ProductVariant.product_id == product.id, ProductVariant.active)
             .order_by(ProductVariant.position, ProductVariant.id)):
         variants.append(variant)
-        if override is not None:
-            overrides[variant.id] = override
+        if variant.currency is not None:
+            overrides[variant.id] = variant
     rate = current_rate(session, market.currency) if any(v.id not in overrides for v in variants) else None
     states = stock.stock_states(session, variants, market.code)
     store_variants = []

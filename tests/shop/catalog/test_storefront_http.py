@@ -43,3 +43,30 @@ def test_reads_with_credentials_and_errors_are_not_shared(client, factory, db_se
     assert response.status_code == 200 and response.cache_control.private and "ETag" not in response.headers
     missing = client.get(f"{STORE}/no-such-product?market=US")
     assert missing.status_code == 404 and not missing.cache_control.public and "ETag" not in missing.headers
+
+
+def test_the_written_out_answers_are_what_the_documented_schemas_dump(app, factory, db_session):
+    """The list and product page skip marshmallow; what they write must stay what the schemas say."""
+    from shop.catalog.schemas import (
+        StoreProductDetailSchema,
+        StoreProductPageSchema,
+        store_page_json,
+        store_product_json,
+    )
+    from shop.catalog.services import storefront
+    from shop.markets.services import get_market
+    from tests.shop.catalog.helpers import TEXTS, make_product, variant
+
+    seller, _ = factory.seller()
+    make_product(db_session, seller, locales=("ko", "en", "ja"), texts=TEXTS, variants=[variant(), variant()])
+    make_product(db_session, seller, locales=("ko",), texts=TEXTS)  # not sold abroad
+    make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS, attributes={"volume": "50ml"})
+    for lang in ("ja", "de", "ko"):
+        with app.test_request_context(f"/api/v1/store/products?market=JP&lang={lang}"):
+            market = get_market(db_session, "JP")
+            page = storefront.search_products(db_session, market, lang, per_page=1)
+            assert page["items"] and page["next_cursor"]
+            assert store_page_json(page) == StoreProductPageSchema().dump(page)
+            for view in storefront.search_products(db_session, market, lang)["items"]:
+                detail = storefront.get_store_product(db_session, market, lang, view.product.id)
+                assert store_product_json(detail, detail=True) == StoreProductDetailSchema().dump(detail)
