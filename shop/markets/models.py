@@ -24,10 +24,12 @@ class Market(db.Model):
     default_locale: Mapped[str] = mapped_column(String(16))
     locales: Mapped[list] = mapped_column(JSON)
     price_rounding: Mapped[dict] = mapped_column(JSON, default=dict)
-    returns: Mapped[dict] = mapped_column(JSON, default=dict)
-    warranty: Mapped[dict] = mapped_column(JSON, default=dict)
-    import_rules: Mapped[dict] = mapped_column(JSON, default=dict)
-    certificates: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The rule blocks (a few kB of JSON each) load together on first use: most requests name a
+    # market only for its currency and locales, and never read a rule.
+    returns: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True, deferred_group="rules")
+    warranty: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True, deferred_group="rules")
+    import_rules: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True, deferred_group="rules")
+    certificates: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True, deferred_group="rules")
     active: Mapped[bool] = mapped_column(default=True)
     data_version: Mapped[str] = mapped_column(String(40))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
