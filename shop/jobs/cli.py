@@ -8,8 +8,6 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from rq import Queue, SimpleWorker
-from rq.scheduler import RQScheduler
 
 from shop.db import db
 
@@ -45,6 +43,8 @@ def enqueue_due_retries(connection) -> None:
     the scheduler's own loop, so retries resume within a tick of Redis coming back. RQ's
     per-queue scheduler locks keep two schedulers from enqueuing one job twice.
     """
+    from rq.scheduler import RQScheduler  # rq loads with the worker and scheduler, not with every web process
+
     scheduler = RQScheduler(list(QUEUES), connection=connection)
     scheduler.acquire_locks()
     if not scheduler.acquired_locks:
@@ -68,6 +68,8 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     ``flask scheduler`` (and by a ``--burst`` run itself); RQ's forked scheduler
     is not started. The worker reconnects by itself when Redis comes back.
     """
+    from rq import Queue, SimpleWorker
+
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
     bind_app(app)
@@ -82,6 +84,8 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
 def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False) -> None:
     """One round of the scheduler: revive the embedded Redis if needed, relay the outbox,
     put due retries back on their queues, enqueue the periodic jobs that are due."""
+    from rq import Queue
+
     revive_embedded(app)
     _relay_once(app)
     try:

@@ -24,8 +24,6 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, has_app_context
-from rq import Queue, Retry
-from rq.job import Job, JobStatus
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -36,7 +34,7 @@ from .redis import get_redis
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "dari.outbox.pending"
-RETRY = Retry(max=5, interval=[5, 30, 120, 600, 1800])
+RETRY_INTERVALS = [5, 30, 120, 600, 1800]  # seconds before each of RQ's retries of a failed job
 
 
 def defer(session: Session, job: str, *, queue: str = "default", dedupe_key: str | None = None,
@@ -58,9 +56,13 @@ def defer(session: Session, job: str, *, queue: str = "default", dedupe_key: str
 
 
 def enqueue(connection, outbox_id: str, queue: str, job: str) -> None:
+    # rq (with redis-py) is imported where it is used: a web process that only reads never needs it.
+    from rq import Queue, Retry
+
     Queue(queue, connection=connection).enqueue(
         "shop.jobs.runner.execute_outbox", outbox_id,
-        job_id=f"outbox-{outbox_id}", retry=RETRY, description=job,
+        job_id=f"outbox-{outbox_id}", retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+        description=job,
     )
 
 
@@ -92,10 +94,9 @@ def install_session_hooks() -> None:
 
 
 STALE_AFTER = timedelta(minutes=2)
-# What Redis may still do with a job (or what ops must see): leave those alone.
-_KEPT = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED, JobStatus.FAILED,
-         JobStatus.CREATED, JobStatus.CANCELED, JobStatus.STOPPED}
-_TERMINAL = {JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED}
+# What Redis may still do with a job (or what ops must see): leave those alone. (rq's JobStatus values.)
+_KEPT = {"queued", "started", "deferred", "scheduled", "failed", "created", "canceled", "stopped"}
+_TERMINAL = {"failed", "canceled", "stopped"}
 
 
 def relay_pending(session: Session, connection, *, older_than: timedelta = timedelta(0),
@@ -118,6 +119,8 @@ def _locked(session: Session, query):
 
 
 def _relay_unpushed(session: Session, connection, cutoff, limit: int) -> tuple[int, bool]:
+    from rq.job import Job
+
     rows = _locked(session, select(OutboxMessage)
                    .where(OutboxMessage.enqueued_at.is_(None), OutboxMessage.processed_at.is_(None),
                           OutboxMessage.created_at <= cutoff)
@@ -137,6 +140,8 @@ def _relay_unpushed(session: Session, connection, cutoff, limit: int) -> tuple[i
 
 
 def _repush_lost(session: Session, connection, cutoff, limit: int) -> int:
+    from rq.job import Job
+
     rows = _locked(session, select(OutboxMessage)
                    .where(OutboxMessage.enqueued_at <= cutoff, OutboxMessage.processed_at.is_(None))
                    .order_by(OutboxMessage.enqueued_at).limit(limit))
@@ -149,7 +154,7 @@ def _repush_lost(session: Session, connection, cutoff, limit: int) -> int:
         return 0
     pushed = 0
     for message, job in zip(rows, jobs):
-        status = job.get_status(refresh=False) if job is not None else None
+        status = getattr(job.get_status(refresh=False), "value", None) if job is not None else None
         if status in _KEPT:
             if status in _TERMINAL:
                 message.enqueued_at = utcnow()  # seen: look again later, let the others have a turn

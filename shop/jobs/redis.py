@@ -23,11 +23,12 @@ import fcntl
 import os
 import threading
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import redis
 from flask import Flask, current_app
-from redis.backoff import NoBackoff
-from redis.retry import Retry
+
+if TYPE_CHECKING:
+    import redis
 
 CONNECT_TIMEOUT = 0.5
 SOCKET_TIMEOUT = 10
@@ -40,6 +41,10 @@ def _client_name() -> str:
 
 
 def _options() -> dict:
+    # redis-py is imported where a connection is made: a web process that only reads never needs it.
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
     return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT,
             "retry": Retry(NoBackoff(), 0), "client_name": _client_name()}
 
@@ -58,6 +63,8 @@ def _folder_lock(app: Flask):
 
 
 def _answers(socket: str) -> redis.Redis | None:
+    import redis
+
     if not os.path.exists(socket):
         return None
     client = redis.Redis(unix_socket_path=socket, **_options())
@@ -70,6 +77,8 @@ def _answers(socket: str) -> redis.Redis | None:
 
 def _start_or_attach(app: Flask) -> redis.Redis:
     """A plain client on the embedded server, started if none answers (under the folder lock)."""
+    import redis
+
     socket = embedded_socket(app)
     with _folder_lock(app):
         _register_release(app)
@@ -86,6 +95,8 @@ def _start_or_attach(app: Flask) -> redis.Redis:
 
 
 def connect(app: Flask) -> redis.Redis:
+    import redis
+
     url = app.config.get("REDIS_URL")
     if url:
         return redis.Redis.from_url(url, **_options())
@@ -149,6 +160,7 @@ def release_embedded(path: str, *, force: bool = False) -> bool:
     The data is saved first (queued jobs survive; the outbox re-pushes any that would not).
     """
     import psutil
+    import redis
 
     folder = os.path.dirname(path)
     socket = os.path.join(folder, "redis.sock")

@@ -3,10 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rq import Queue
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
-from rq.registry import FailedJobRegistry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,6 +16,11 @@ QUEUES = ("high", "default", "low")
 
 def failed_jobs(connection) -> list[dict]:
     """Every failed job of every queue, with the error of its last run."""
+    from rq import Queue
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
     found = []
     for name in QUEUES:
         registry = FailedJobRegistry(queue=Queue(name, connection=connection))
@@ -57,6 +58,8 @@ def jobs_overview(session: Session, connection) -> dict:
     over whose job has not finished (with their age); Redis errors propagate to the caller."""
     count, oldest = outbox_backlog(session)
     unfinished_count, oldest_unfinished = unfinished(session)
+    from rq import Queue
+
     queues = {name: Queue(name, connection=connection).count for name in QUEUES}
     return {"queues": queues, "failed": failed_jobs(connection), "outbox_pending": count,
             "outbox_oldest_pending_at": oldest, "outbox_unfinished": unfinished_count,
@@ -65,6 +68,9 @@ def jobs_overview(session: Session, connection) -> dict:
 
 def requeue_failed(connection, job_id: str) -> bool:
     """Put the failed job ``job_id`` back on its queue; False when no queue has it as failed."""
+    from rq import Queue
+    from rq.registry import FailedJobRegistry
+
     for name in QUEUES:
         registry = FailedJobRegistry(queue=Queue(name, connection=connection))
         if job_id in registry.get_job_ids():

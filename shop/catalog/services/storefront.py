@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -237,27 +238,51 @@ def search_products(session: Session, market, locale: str, *, page: int = 1, per
     query, collection = _listing_query(session, market, locale, filters, min_price, max_price, sort)
     order = page_order(sort, collection is not None)
     keys, descending = _sort_keys(order)
-    total, estimated = _total(session, query, exact_max)
-    page_query = query.add_columns(*keys[:1]).order_by(*[k.desc() if descending else k.asc() for k in keys])
+    total, estimated = _total(session, query, exact_max, (market.code, locale, tuple(sorted(
+        (k, v) for k, v in filters.items() if v is not None)), min_price, max_price))
+    page_query = query.add_columns(keys[0].label("sort_key")).order_by(
+        *[k.desc() if descending else k.asc() for k in keys])
     if cursor is not None:
         values = cursor.values_for(order)
         bound = tuple_(*keys), tuple_(*[literal(v, k.type) for v, k in zip(values, keys)])
         page_query = page_query.where(bound[0] < bound[1] if descending else bound[0] > bound[1])
     else:
         page_query = page_query.offset((page - 1) * per_page)
-    rows = session.execute(page_query.limit(per_page + 1)).all()
+    # The page's rows from the index, then (same statement) their products and sellers by key.
+    listed = page_query.limit(per_page + 1).subquery()
+    rows = session.execute(
+        select(listed, *_PRODUCT_COLUMNS, *_SELLER_COLUMNS)
+        .join(Product, Product.id == listed.c.product_id).join(Seller, Seller.id == Product.seller_id)
+        .order_by(*[(c.desc() if descending else c.asc()) for c in (listed.c.sort_key, listed.c.product_id)])).all()
     more, rows = len(rows) > per_page, rows[:per_page]
-    next_cursor = Cursor.after(order, [rows[-1][4], rows[-1][0]]) if more and rows else None
+    next_cursor = Cursor.after(order, [rows[-1].sort_key, rows[-1].product_id]) if more and rows else None
     views = _page_views(session, rows, market, locale)
     return {"items": views, "page": page, "per_page": per_page, "total": total, "total_is_estimate": estimated,
             "next_cursor": next_cursor.encode() if next_cursor else None}
 
 
-def _total(session: Session, query, exact_max: int | None) -> tuple[int, bool]:
+_ESTIMATES: dict[tuple, tuple[float, int]] = {}
+ESTIMATE_TTL = 60.0  # seconds a process reuses the planner's estimate of a list's size
+
+
+def _total(session: Session, query, exact_max: int | None, key: tuple) -> tuple[int, bool]:
     """How many products match: counted on the index, or, when the planner expects more than
-    ``exact_max``, its estimate (two significant digits, flagged) - a count would read them all."""
+    ``exact_max``, its estimate (two significant digits, flagged) - a count would read them all.
+
+    The estimate of the list ``key`` names (market, locale, filters) is reused for ``ESTIMATE_TTL``
+    seconds: it is a guess already, and asking costs a statement and the planner's time.
+    """
     if exact_max is not None:
-        estimate = estimated_rows(session, query)
+        now = time.monotonic()
+        cached = _ESTIMATES.get(key)
+        if cached is not None and now - cached[0] < ESTIMATE_TTL:
+            estimate = cached[1]
+        else:
+            estimate = estimated_rows(session, query)
+            if estimate is not None:
+                if len(_ESTIMATES) >= 4096:
+                    _ESTIMATES.clear()
+                _ESTIMATES[key] = (now, estimate)
         if estimate is not None and estimate > exact_max:
             return int(float(f"{estimate:.2g}")), True
     return session.scalar(select(func.count()).select_from(query.subquery())), False
@@ -289,13 +314,11 @@ def _view(product, texts: dict, market, locale: str, price, stock_state: str, va
 
 
 def _page_views(session: Session, rows, market, locale: str) -> list[StoreProduct]:
-    ids = [row[0] for row in rows]
-    products = {p.id: p for p in session.execute(select(*_PRODUCT_COLUMNS, *_SELLER_COLUMNS).join(
-        Seller, Seller.id == Product.seller_id).where(Product.id.in_(ids)))} if ids else {}
-    texts = _texts(session, ids, market, locale)
-    return [_view(products[pid], texts.get(pid, {}), market, locale,
-                  Money(price, currency) if price is not None else None, state)
-            for pid, price, currency, state, *_ in rows if pid in products]
+    """``rows``: the page's listing rows joined with ``_PRODUCT_COLUMNS`` and ``_SELLER_COLUMNS``."""
+    texts = _texts(session, [row.product_id for row in rows], market, locale)
+    return [_view(row, texts.get(row.product_id, {}), market, locale,
+                  Money(row.price_minor, row.currency) if row.price_minor is not None else None, row.stock_state)
+            for row in rows]
 
 
 def get_store_product(session: Session, market, locale: str, key: str) -> StoreProduct:
