@@ -291,11 +291,11 @@ def _total(session: Session, query, exact_max: int | None, key: tuple) -> tuple[
 _SELLER_COLUMNS = (Seller.legal_name, Seller.display_names)
 
 
-def _texts(session: Session, product_ids: list[str], market, locale: str, *columns) -> dict[str, dict]:
+def _texts(session: Session, product_ids: list[str], market, locale: str) -> dict[str, dict]:
     """``{product_id: {locale: row}}`` of the page's text in the locales the fallback chain can pick."""
     texts: dict[str, dict] = {}
     if product_ids:
-        for row in session.execute(select(*_TEXT_COLUMNS, *columns).where(
+        for row in session.execute(select(*_TEXT_COLUMNS).where(
                 ProductTranslation.product_id.in_(product_ids),
                 ProductTranslation.locale.in_(fallback_chain(locale, market.default_locale)))):
             if row.title:
@@ -326,15 +326,23 @@ def get_store_product(session: Session, market, locale: str, key: str) -> StoreP
 
     Its variants are priced (override, or the current rate) and stocked live.
     """
-    product = session.execute(
-        select(*_PRODUCT_COLUMNS, Product.attributes, Product.hs_code, *_SELLER_COLUMNS)
+    # The product, its seller and its text in the locales the fallback chain can pick: one row per
+    # such locale (or one with no text), in one statement.
+    chain = fallback_chain(locale, market.default_locale)
+    rows = session.execute(
+        select(*_PRODUCT_COLUMNS, Product.attributes, Product.hs_code, *_SELLER_COLUMNS,
+               ProductTranslation.locale, ProductTranslation.title, ProductTranslation.short_description,
+               ProductTranslation.description)
         .join(Seller, Seller.id == Product.seller_id)
         .join(L, and_(L.product_id == Product.id, L.market_code == market.code,
                       L.purchasable == True))  # noqa: E712 - matches the partial indexes
-        .where(or_(Product.id == key, Product.slug == key))).first()
-    if product is None:
+        .outerjoin(ProductTranslation, and_(ProductTranslation.product_id == Product.id,
+                                            ProductTranslation.locale.in_(chain)))
+        .where(or_(Product.id == key, Product.slug == key))).all()
+    if not rows:
         raise NotFound()
-    texts = _texts(session, [product.id], market, locale, ProductTranslation.description).get(product.id, {})
+    product = rows[0]
+    texts = {row.locale: row for row in rows if row.title}
     variants, overrides = [], {}
     for variant in session.execute(
             select(*_VARIANT_COLUMNS, VariantMarketPrice.amount_minor, VariantMarketPrice.currency)
