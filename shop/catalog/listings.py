@@ -329,18 +329,14 @@ def _forget(session: Session) -> None:
     session.info.pop(_DIRTY, None)
 
 
-_hooks_installed = False
+_HOOKS = (("after_flush", _collect), ("before_commit", _defer_refresh), ("after_rollback", _forget))
 
 
 def install_session_hooks() -> None:
-    """Collect changes at flush, defer their refresh at commit (once per process)."""
-    global _hooks_installed
-    if _hooks_installed:
-        return
-    _hooks_installed = True
-    event.listen(Session, "after_flush", _collect)
-    event.listen(Session, "before_commit", _defer_refresh)
-    event.listen(Session, "after_rollback", _forget)
+    """Collect changes at flush, defer their refresh at commit (idempotent: once per process)."""
+    for name, hook in _HOOKS:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 # Changes the calendar makes: nothing is written, yet a row's answer may change today.
