@@ -7,9 +7,6 @@ Only that page's products are then loaded (with their sellers), and their text i
 locales the fallback chain can pick: a fixed number of statements for any page size and
 any catalogue size. A product's page is found through its listing row too, so what is
 listed and what can be opened agree; its variants are priced and stocked live.
-
-``purchasable_conditions`` is the SQL twin of ``availability.product_availability``,
-kept for reports over the live tables; the storefront itself reads the index.
 """
 from __future__ import annotations
 
@@ -18,7 +15,7 @@ import binascii
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, literal, or_, select, tuple_
@@ -31,10 +28,8 @@ from shop.errors import NotFound
 from shop.sellers.models import Seller
 
 from .. import stock
-from ..availability import RESERVED_CERTIFICATE_KEYS, listing_locales, required_certificates
 from ..errors import PriceUnavailable
 from ..models import (
-    Certificate,
     CollectionItem,
     Product,
     ProductTranslation,
@@ -132,49 +127,6 @@ class StoreProduct:
     @property
     def fallback_used(self) -> bool:
         return self.text_locale != self.locale
-
-
-def _certificate_exists(market, entry: dict, today: date):
-    match = Certificate.product_id == Product.id
-    if entry.get("kind") == "business":
-        match = or_(match, Certificate.product_id.is_(None))
-    return select(Certificate.id).where(
-        Certificate.seller_id == Product.seller_id, Certificate.type == entry["type"],
-        Certificate.market_code == market.code, Certificate.status == "verified",
-        or_(Certificate.valid_from.is_(None), Certificate.valid_from <= today),
-        or_(Certificate.valid_until.is_(None), Certificate.valid_until >= today), match,
-    ).exists()
-
-
-_UNREAD = object()
-
-
-def purchasable_conditions(session: Session, market, today: date | None = None, *, rate=_UNREAD) -> list:
-    """SQL conditions (on ``Product`` joined to ``Seller``) for "purchasable in ``market``", stock aside.
-
-    ``rate``: the market currency's current rate when the caller has read it already.
-    """
-    today = today or date.today()
-    if rate is _UNREAD:
-        rate = current_rate(session, market.currency)
-    variant = select(ProductVariant.id).where(ProductVariant.product_id == Product.id, ProductVariant.active)
-    if rate is None:
-        variant = variant.where(select(VariantMarketPrice.id).where(
-            VariantMarketPrice.variant_id == ProductVariant.id, VariantMarketPrice.market_code == market.code,
-            VariantMarketPrice.currency == market.currency).exists())
-    conditions = [
-        Product.status == "active", Seller.status == "approved", variant.exists(),
-        select(ProductTranslation.id).where(ProductTranslation.product_id == Product.id,
-                                            ProductTranslation.locale.in_(listing_locales(market))).exists(),
-    ]
-    for category in (market.certificates or {}):
-        if category in RESERVED_CERTIFICATE_KEYS:
-            continue
-        entries = required_certificates(market, category, today)
-        if entries:
-            conditions.append(or_(Product.category != category,
-                                  and_(*[_certificate_exists(market, e, today) for e in entries])))
-    return conditions
 
 
 def _like(q: str) -> str:
