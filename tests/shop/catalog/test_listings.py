@@ -398,3 +398,27 @@ def test_totals_above_the_threshold_are_the_databases_flagged_estimate(app, clie
         assert body["total_is_estimate"] is True and body["total"] >= 1  # the planner's guess, flagged
     else:
         assert body["total_is_estimate"] is False and body["total"] == 3  # SQLite has no estimate: it counts
+
+
+def test_concurrent_refreshes_of_the_same_rows_end_equal_to_a_rebuild(app, committed_db):
+    """Eight jobs refresh the same products at once, each in its own transaction: the rows they
+    insert or update meet in the upsert and the row locks, and none fails (PostgreSQL and SQLite)."""
+    from collections import Counter
+
+    from tests.conftest import Factory
+    from tests.fulfillment.inventory.test_inventory_concurrency import _race
+
+    seller, _ = Factory(app, committed_db).seller()
+    ids = [make_product(committed_db, seller).id for _ in range(3)]
+    committed_db.execute(StorefrontListing.__table__.delete())  # the racers insert every row
+    committed_db.commit()
+
+    outcomes = _race(app, [lambda session: listings.refresh_products(session, ids)] * 8)
+
+    assert outcomes == Counter({"ok": 8})
+    committed_db.expire_all()
+    refreshed = _index(committed_db)
+    assert len(refreshed) == 3 * len(listings.listing_markets(committed_db))
+    listings.rebuild(committed_db)
+    assert _index(committed_db) == refreshed
+    committed_db.rollback()
