@@ -1,12 +1,14 @@
 """The storefront over HTTP at 10,000 and 100,000 products: Dari under gunicorn against a floor.
 
     .venv/bin/python bench/storefront_http.py [--sizes 10000 100000] [--seconds 10] [--warmup 2]
-                                              [--connections 4] [--python-load]
+                                              [--connections 4] [--python-load] [--keep]
 
+About 8 minutes at the default sizes on 2 cores (most of it loading and indexing 100,000 products).
 Everything runs on loopback and nothing comes from the network. Unless DATABASE_URL is set, it
 starts a PostgreSQL cluster of its own (``initdb`` and ``pg_ctl`` from /usr/lib/postgresql/*/bin,
 trust auth, fsync off, as the ``postgres`` user when run as root) in a temporary folder, removed at
-the end; with DATABASE_URL it creates (and drops) its databases on that server instead.
+the end; with DATABASE_URL it creates (and drops) its databases, ``dari_bench_http_<N>``, on that
+server instead (the role needs CREATEDB; an existing database of that name stops the run).
 
 For each catalogue size N it creates a database, applies the migrations (``flask_migrate.upgrade``),
 syncs the markets and stores the bundled exchange rates (``sync_markets``, ``refresh_rates``),
@@ -21,8 +23,10 @@ listener, parameters included; BEGIN, SAVEPOINT and pre-ping left out) through p
 connection per worker, fetching the rows and writing them with ``json.dumps``: what the answer costs
 with the same SQL and no framework. wrk (``-t1``, a Lua script rotating the URLs; apt-get installs it
 once when missing and possible), else a Python keep-alive loop in a separate process
-(``--python-load``), loads one server at a time with the same connections, after a warm-up. The
-request sets (market US, lang en):
+(``--python-load``), loads one server at a time with the same connections: per request set, a
+warm-up of each, then ``--seconds`` per server in two halves, in the order Dari, floor, floor, Dari,
+so that a machine getting busier or quieter during the cell weighs on both alike. The request sets
+(market US, lang en):
 
   list      /api/v1/store/products?market=US&lang=en&per_page=24
   search    the list with q=green tea
@@ -30,19 +34,24 @@ request sets (market US, lang en):
   detail    /api/v1/store/products/<slug>?market=US&lang=en for 100 products listed in the US, in turn
 
 Columns of the table:
-  Dari r/s, p50, p99   requests per second and latency percentiles (ms) of Dari
+  Dari r/s, p50, p99   requests per second (all requests of both halves over their time) and latency
+                       percentiles in ms (the mean of the two halves' percentiles) of Dari
   floor r/s, p99       the same of the floor
   Dari/floor           Dari's requests per second as a share of the floor's (1.00: no cost above the SQL)
   SQL/req              statements Dari sends per request (a range when detail pages differ)
+  SQL ms               those statements' time run alone, one after another on one connection with
+                       nothing else running (median of 5 after a warm-up; detail: median of 20 pages)
 Then, per request set, the growth of p99 from the smallest to the largest size (p99 at the largest /
 p99 at the smallest; 1.00x: the catalogue's size does not show), and per size: the resident memory
 (VmRSS, MB) of the larger of each server's two workers after the load, the time of one listing
 refresh after one product edit (``put_translation`` of a new English title, then
 ``shop.catalog.listings.refresh_products`` for that product, in-process, median of 5, rolled back)
-with its statement count, the load and rebuild times, and what the search matched. Slow statements
-(over 100 ms, from the cluster's log) and errors in the servers' logs are reported at the end.
-Absolute figures depend on the machine and on what else runs on it; the ratios are measured side by
-side in one run.
+with its statement count, the load and rebuild times, the products listed in the US and what the
+search matched (``~``: an estimate). Last, the slowest statement of each size, statements over 100
+ms while serving (from the cluster's log) and errors in the servers' logs. The floor sends the
+captured statements as they were, parameters included (the time in the stock query's expiry filter
+too), and no pre-ping. Absolute figures depend on the machine and on what else runs on it; the
+ratios are measured side by side in one run. ``--keep`` keeps the captured SQL and the server logs.
 """
 from __future__ import annotations
 
@@ -120,6 +129,10 @@ class Server:
     admin_db: str
     log_path: Path | None = None
     version: str = ""
+    query: str = ""  # DATABASE_URL's options (?sslmode=…), kept for every database
+
+    def url(self, database: str) -> str:
+        return f"{self.base}/{database}" + (f"?{self.query}" if self.query else "")
 
 
 def _pg_bin() -> Path:
@@ -168,13 +181,13 @@ def start_cluster() -> Server:
 def env_server(url: str) -> Server:
     url = url.replace("postgresql+psycopg://", "postgresql://").replace("postgres://", "postgresql://")
     parts = urlsplit(url)
-    return Server(f"{parts.scheme}://{parts.netloc}", parts.path.lstrip("/") or "postgres", None, "DATABASE_URL")
+    return Server(f"{parts.scheme}://{parts.netloc}", parts.path.lstrip("/") or "postgres", query=parts.query)
 
 
 def create_database(server: Server, name: str) -> str:
     import psycopg
 
-    with psycopg.connect(f"{server.base}/{server.admin_db}", autocommit=True) as conn:
+    with psycopg.connect(server.url(server.admin_db), autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             raise SystemExit(f"database {name} exists already: drop it first (a run that did not finish?)")
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -182,11 +195,11 @@ def create_database(server: Server, name: str) -> str:
             server.version = "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
 
     def drop() -> None:
-        with psycopg.connect(f"{server.base}/{server.admin_db}", autocommit=True) as conn:
+        with psycopg.connect(server.url(server.admin_db), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     _cleanups.append(drop)
-    return f"{server.base}/{name}"
+    return server.url(name)
 
 
 # Preparing one size: schema, markets, rates, catalogue, listing index, statistics; then the SQL to replay.
@@ -202,6 +215,7 @@ class Size:
     rebuild_s: float | None = None
     listed_us: int = 0
     search_total: str = ""
+    sql_ms: dict = field(default_factory=dict)  # set -> (ms of a request's statements, slowest ms, its SQL)
     refresh_ms: float | None = None
     refresh_sql: int | None = None
     results: dict = field(default_factory=dict)
@@ -316,16 +330,48 @@ def prepare(server: Server, n: int, seed: int, instance: Path) -> Size:
     }
     with app.app_context():
         recorder = Recorder(db.engine)
-        _check_served(app, size, summary)
+        _check_served(app, size, summary, indexed=rebuild is not None)
         size.statements = _capture(app, recorder, [url for urls in size.urls.values() for url in urls])
         size.refresh_ms, size.refresh_sql = _time_refresh(app, recorder)
         db.session.remove()
         db.engine.dispose()
+    size.sql_ms = _time_statements(size)
     return size
 
 
-def _check_served(app, size: Size, summary) -> None:
-    """The app lists loaded products in the US, finds green tea, opens a product page; the ledger adds up."""
+def _time_statements(size: Size, rounds: int = 5, pages: int = 20) -> dict:
+    """Per request set: the median time of a request's statements run alone (one psycopg connection,
+    nothing else running, after a warm-up; of ``pages`` detail pages), and its slowest statement."""
+    import psycopg
+    from floor_app import decode
+
+    result = {}
+    with psycopg.connect(size.conninfo) as conn:
+        for name in SETS:
+            per_request, slowest = [], (0.0, "")
+            for url in size.urls[name][:pages]:
+                statements = [(sql, decode(parameters)) for sql, parameters in size.statements[url]]
+                timings = [[] for _ in statements]
+                for round_ in range(rounds + 1):
+                    for i, (sql, parameters) in enumerate(statements):
+                        started = time.perf_counter()
+                        conn.execute(sql, parameters).fetchall()
+                        if round_:  # the first round warms up
+                            timings[i].append((time.perf_counter() - started) * 1000)
+                    conn.rollback()
+                medians = [statistics.median(t) for t in timings]
+                per_request.append(sum(medians))
+                for ms, (sql, _) in zip(medians, statements):
+                    slowest = max(slowest, (ms, " ".join(sql.split())))
+            if per_request:
+                result[name] = (statistics.median(per_request), *slowest)
+    return result
+
+
+def _check_served(app, size: Size, summary, *, indexed: bool) -> None:
+    """The app lists loaded products in the US, finds green tea, opens a product page; the ledger adds up.
+
+    Without a listing index (``indexed`` false) an empty list is only reported."""
     from sqlalchemy import func, select
 
     from fulfillment.inventory.models import StockLevel
@@ -336,6 +382,9 @@ def _check_served(app, size: Size, summary) -> None:
     client = app.test_client()
     page = client.get(size.urls["list"][0])
     items = page.get_json().get("items") if page.status_code == 200 else None
+    if not items and not indexed:
+        log(f"  the storefront lists nothing (HTTP {page.status_code}): no listing index")
+        return
     if not items:
         raise SystemExit(f"the loaded catalogue is not served: HTTP {page.status_code} "
                          f"{page.get_data(as_text=True)[:300]}")
@@ -541,9 +590,19 @@ class Load:
     p99: float
     requests: int
     errors: int
+    seconds: float = 0.0
+
+    @classmethod
+    def combine(cls, loads: list["Load"]) -> "Load":
+        """Runs of one server as one: requests over the total time; p50 and p99 the runs' means."""
+        seconds = sum(load.seconds for load in loads)
+        requests = sum(load.requests for load in loads)
+        return cls(requests / seconds if seconds else 0.0, statistics.fmean(load.p50 for load in loads),
+                   statistics.fmean(load.p99 for load in loads), requests, sum(load.errors for load in loads),
+                   seconds)
 
 
-def run_load(port: int, paths: list[str], seconds: int, connections: int, folder: Path, python: bool) -> Load:
+def run_load(port: int, paths: list[str], seconds: float, connections: int, folder: Path, python: bool) -> Load:
     wrk = None if python else wrk_path()
     if wrk is None:
         command = [sys.executable, str(Path(__file__).resolve()), "--loadgen",
@@ -551,8 +610,8 @@ def run_load(port: int, paths: list[str], seconds: int, connections: int, folder
     else:
         script = folder / "rotate.lua"
         script.write_text(WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths))
-        command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script),
-                   f"http://127.0.0.1:{port}"]
+        command = [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s",
+                   "-s", str(script), f"http://127.0.0.1:{port}"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
@@ -560,7 +619,7 @@ def run_load(port: int, paths: list[str], seconds: int, connections: int, folder
                          f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
     data = json.loads(lines[-1])
     return Load(data["requests"] / data["seconds"], data["p50"], data["p99"], int(data["requests"]),
-                int(data["errors"]))
+                int(data["errors"]), data["seconds"])
 
 
 def loadgen(port: int, paths: list[str], seconds: float, connections: int) -> dict:
@@ -622,13 +681,19 @@ def measure(size: Size, args, folder: Path, instance: Path) -> None:
                 continue
             counts = [len(size.statements[p]) for p in paths]
             row = {"sql": (min(counts), max(counts))}
+            log(f"  {size.n} {name}: {args.warmup} s warm-up each, then Dari, floor, floor, Dari "
+                f"({args.seconds / 2:g} s each)")
             for server in (dari, floor):
-                log(f"  {size.n} {name}: {server.name} ({args.warmup} s warm-up, {args.seconds} s)")
                 run_load(server.port, paths, args.warmup, args.connections, folder, args.python_load)
-                row[server.name] = run_load(server.port, paths, args.seconds, args.connections, folder,
-                                            args.python_load)
-                load = row[server.name]
-                log(f"    {load.rps:.1f} req/s, p50 {load.p50:.1f} ms, p99 {load.p99:.1f} ms"
+            halves: dict[str, list[Load]] = {"dari": [], "floor": []}
+            # Two halves each, in the order ABBA, so a machine that gets busier or quieter during the
+            # cell weighs on both servers alike.
+            for server in (dari, floor, floor, dari):
+                halves[server.name].append(run_load(server.port, paths, args.seconds / 2, args.connections,
+                                                    folder, args.python_load))
+            for server_name, loads in halves.items():
+                row[server_name] = load = Load.combine(loads)
+                log(f"    {server_name}: {load.rps:.1f} req/s, p50 {load.p50:.1f} ms, p99 {load.p99:.1f} ms"
                     + (f", {load.errors} errors" if load.errors else ""))
             size.results[name] = row
         size.rss = {"dari": dari.worker_rss_mb(), "floor": floor.worker_rss_mb()}
@@ -670,7 +735,7 @@ def print_table(sizes: list[Size], args, server: Server, loader: str) -> None:
           f"{server.version}; market US, lang en, 24 per page")
     print()
     header = (f"{'products':>9}  {'request':<7}{'Dari r/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'floor r/s':>11}"
-              f"{'p99 ms':>8}{'Dari/floor':>12}{'SQL/req':>9}")
+              f"{'p99 ms':>8}{'Dari/floor':>12}{'SQL/req':>9}{'SQL ms':>8}")
     print(header)
     print("-" * len(header))
     for size in sizes:
@@ -682,8 +747,9 @@ def print_table(sizes: list[Size], args, server: Server, loader: str) -> None:
             low, high = row["sql"]
             sql = str(low) if low == high else f"{low}-{high}"
             ratio = dari.rps / floor.rps if floor.rps else float("nan")
+            alone = size.sql_ms.get(name, (None,))[0]
             print(f"{size.n:>9,}  {name:<7}{dari.rps:>10.1f}{dari.p50:>8.1f}{dari.p99:>8.1f}{floor.rps:>11.1f}"
-                  f"{floor.p99:>8.1f}{ratio:>12.2f}{sql:>9}")
+                  f"{floor.p99:>8.1f}{ratio:>12.2f}{sql:>9}{_fmt(alone, '.1f'):>8}")
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         print()
@@ -701,29 +767,35 @@ def print_table(sizes: list[Size], args, server: Server, loader: str) -> None:
         print(f"{size.n:>9,}{_fmt(size.rss.get('dari'), '.0f'):>16}{_fmt(size.rss.get('floor'), '.0f'):>17}"
               f"{_fmt(size.refresh_ms, '.1f'):>12}{_fmt(size.refresh_sql, 'd'):>13}{size.load_s:>8.1f}"
               f"{_fmt(size.rebuild_s, '.1f'):>11}{size.listed_us:>11,}{size.search_total:>11}")
-    notes = []
+    slowest, problems = [], []
     for size in sizes:
+        if size.sql_ms:
+            name, (_, ms, sql) = max(size.sql_ms.items(), key=lambda item: item[1][1])
+            slowest.append(f"{size.n:,}: {ms:.1f} ms ({name}): {sql[:140]}")
         failed = {name: (row["dari"].errors, row["floor"].errors) for name, row in size.results.items()
                   if row["dari"].errors or row["floor"].errors}
         if failed:
-            notes.append(f"{size.n:,}: failed requests (Dari, floor): {failed}")
+            problems.append(f"{size.n:,}: failed requests (Dari, floor): {failed}")
         for name, lines in size.server_errors.items():
             if lines:
-                notes.append(f"{size.n:,}: {len(lines)} error lines in the {name} log, first: {lines[0][:160]}")
+                problems.append(f"{size.n:,}: {len(lines)} error lines in the {name} log, first: {lines[0][:160]}")
         slow = slow_statements(server, size.database)
         if slow:
-            notes.append(f"{size.n:,}: {len(slow)} statements over {SLOW_MS} ms while serving, slowest "
-                         f"{slow[0][0]:.0f} ms: {slow[0][1][:160]}")
+            problems.append(f"{size.n:,}: {len(slow)} statements over {SLOW_MS} ms while serving, slowest "
+                            f"{slow[0][0]:.0f} ms: {slow[0][1][:160]}")
         errors = server_log_errors(server, size.database)
         if errors:
-            notes.append(f"{size.n:,}: {len(errors)} PostgreSQL errors, first: {errors[0][:160]}")
+            problems.append(f"{size.n:,}: {len(errors)} PostgreSQL errors, first: {errors[0][:160]}")
     print()
-    if notes:
-        for note in notes:
-            print("note: " + note)
-    else:
+    if slowest:
+        print("slowest statement alone (SQL ms):")
+        for line in slowest:
+            print("  " + line)
+    for line in problems:
+        print("note: " + line)
+    if not problems:
         print("no failed requests, no errors in the server logs" + (
-            f", no statement over {SLOW_MS} ms" if server.log_path else ""))
+            f", no statement over {SLOW_MS} ms while serving" if server.log_path else ""))
 
 
 def main() -> None:
