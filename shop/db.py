@@ -114,7 +114,7 @@ def render_migration_item(type_, obj, autogen_context):
 
 # Indexes that exist only on PostgreSQL, created by hand in migrations (e.g. pg_trgm GIN
 # indexes for search); autogenerate must not propose to drop them.
-ENGINE_SPECIFIC_INDEXES = frozenset({"ix_product_translations_search_trgm"})
+ENGINE_SPECIFIC_INDEXES = frozenset({"ix_product_translations_search_trgm", "ix_storefront_search_texts_trgm"})
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to):

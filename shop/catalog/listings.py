@@ -47,6 +47,7 @@ from .models import (
     ProductTranslation,
     ProductVariant,
     StorefrontListing,
+    StorefrontSearchText,
     VariantMarketPrice,
 )
 from .pricing import price_in_market
@@ -208,7 +209,35 @@ def refresh_products(session: Session, product_ids, market_codes=None, today: da
             session.execute(delete(StorefrontListing).where(
                 tuple_(StorefrontListing.market_code, StorefrontListing.product_id).in_(gone)))
         changed += sum(1 for key, row in fresh.items() if stored.get(key) != row) + len(gone)
+        if market_codes is None:
+            changed += _refresh_texts(session, batch)
     return changed
+
+
+def _texts_of(session: Session, product_ids) -> dict[tuple[str, str], str]:
+    return {(pid, locale): text for pid, locale, text in session.execute(
+        select(ProductTranslation.product_id, ProductTranslation.locale, ProductTranslation.search_text).where(
+            ProductTranslation.product_id.in_(product_ids), ProductTranslation.title != ""))}
+
+
+def _refresh_texts(session: Session, product_ids) -> int:
+    """Bring the search texts of ``product_ids`` in line with their translations; rows changed."""
+    stored = {(pid, locale): text for pid, locale, text in session.execute(
+        select(StorefrontSearchText.product_id, StorefrontSearchText.locale, StorefrontSearchText.search_text)
+        .where(StorefrontSearchText.product_id.in_(product_ids)))}
+    fresh = _texts_of(session, product_ids)
+    changed = [{"product_id": pid, "locale": locale, "search_text": text}
+               for (pid, locale), text in fresh.items() if stored.get((pid, locale)) != text]
+    if changed:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = insert(StorefrontSearchText.__table__)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["product_id", "locale"], set_={"search_text": statement.excluded.search_text}), changed)
+    gone = [key for key in stored if key not in fresh]
+    if gone:
+        session.execute(delete(StorefrontSearchText).where(
+            tuple_(StorefrontSearchText.product_id, StorefrontSearchText.locale).in_(gone)))
+    return len(changed) + len(gone)
 
 
 def _all_product_ids(session: Session):
@@ -227,11 +256,14 @@ def refresh_markets(session: Session, market_codes, today: date | None = None) -
 
 
 def rebuild(session: Session, market_code: str | None = None, today: date | None = None) -> int:
-    """Recompute the index from scratch (all markets, or one); the caller commits. Returns the row count."""
+    """Recompute the index from scratch (all markets with the search texts, or one market); the caller
+    commits. Returns the listing row count."""
     markets = listing_markets(session, {market_code} if market_code else None)
     query = delete(StorefrontListing)
     if market_code:
         query = query.where(StorefrontListing.market_code == market_code)
+    else:
+        session.execute(delete(StorefrontSearchText))
     session.execute(query)
     count = 0
     for ids in _all_product_ids(session):
@@ -239,6 +271,12 @@ def rebuild(session: Session, market_code: str | None = None, today: date | None
         if rows:
             now = utcnow()
             session.execute(StorefrontListing.__table__.insert(), [{**asdict(r), "refreshed_at": now} for r in rows])
+        if not market_code:
+            texts = _texts_of(session, ids)
+            if texts:
+                session.execute(StorefrontSearchText.__table__.insert(), [
+                    {"product_id": pid, "locale": locale, "search_text": text}
+                    for (pid, locale), text in texts.items()])
         count += len(rows)
     return count
 

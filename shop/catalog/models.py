@@ -249,3 +249,18 @@ class StorefrontListing(db.Model):
               postgresql_where=text("purchasable"), sqlite_where=text("purchasable")),
         Index("ix_storefront_listings_product", "product_id"),
     )
+
+
+class StorefrontSearchText(db.Model):
+    """The listing index's search text: a product's ``search_text`` per locale it has a title in.
+
+    A copy of ``ProductTranslation.search_text`` in rows a few dozen times narrower (no HTML
+    description), kept by the same refresh as ``StorefrontListing``: a search probes it for each
+    listing it pages through, and narrow rows stay in the cache. Trigram GIN index on PostgreSQL.
+    """
+
+    __tablename__ = "storefront_search_texts"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(16), primary_key=True)
+    search_text: Mapped[str] = mapped_column(Text)

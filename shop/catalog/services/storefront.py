@@ -35,6 +35,7 @@ from ..models import (
     ProductTranslation,
     ProductVariant,
     StorefrontListing,
+    StorefrontSearchText,
     VariantMarketPrice,
 )
 from ..pricing import price_in_market
@@ -153,9 +154,9 @@ def _listing_query(session: Session, market, locale: str, filters: dict, min_pri
         L.market_code == market.code, L.purchasable == True)  # noqa: E712 - matches the partial indexes
     if filters.get("q"):
         locales = list(dict.fromkeys([locale, SOURCE_LOCALE, FALLBACK_LOCALE]))
-        query = query.where(select(ProductTranslation.id).where(
-            ProductTranslation.product_id == L.product_id, ProductTranslation.locale.in_(locales),
-            ProductTranslation.search_text.like(_like(filters["q"]), escape="\\")).exists())
+        query = query.where(select(StorefrontSearchText.locale).where(
+            StorefrontSearchText.product_id == L.product_id, StorefrontSearchText.locale.in_(locales),
+            StorefrontSearchText.search_text.like(_like(filters["q"]), escape="\\")).exists())
     if filters.get("category"):
         query = query.where(L.category == filters["category"])
     if filters.get("seller"):

@@ -17,6 +17,7 @@ from shop.catalog.models import (
     ProductTranslation,
     ProductVariant,
     StorefrontListing,
+    StorefrontSearchText,
     VariantMarketPrice,
 )
 from shop.catalog.services import products as product_services
@@ -30,10 +31,13 @@ from tests.shop.jobs.jobs_for_tests import run_worker
 STORE = "/api/v1/store/products"
 
 
-def _index(session) -> dict:
+def _index(session) -> tuple[dict, dict]:
+    """The listing rows and the search texts, as values."""
     rows = session.execute(select(StorefrontListing)).scalars()
-    return {(r.market_code, r.product_id): (r.purchasable, r.seller_id, r.category, r.price_minor, r.currency,
-                                            r.stock_state, r.listed_at) for r in rows}
+    listing = {(r.market_code, r.product_id): (r.purchasable, r.seller_id, r.category, r.price_minor, r.currency,
+                                               r.stock_state, r.listed_at) for r in rows}
+    texts = {(t.product_id, t.locale): t.search_text for t in session.scalars(select(StorefrontSearchText))}
+    return listing, texts
 
 
 def _ids(response) -> list[str]:
@@ -150,7 +154,8 @@ def test_random_edits_leave_the_index_equal_to_a_full_rebuild(db_session, factor
     assert listings.check_freshness(db_session, sample=100)[1] == []
     listings.rebuild(db_session)
     assert _index(db_session) == refreshed
-    assert len(refreshed) == len(products) * len(listings.listing_markets(db_session))
+    assert len(refreshed[0]) == len(products) * len(listings.listing_markets(db_session))
+    assert refreshed[1]  # the products' search texts, as the rebuild writes them
 
 
 def test_a_rolled_back_change_defers_nothing(db_session, factory):
@@ -418,7 +423,7 @@ def test_concurrent_refreshes_of_the_same_rows_end_equal_to_a_rebuild(app, commi
     assert outcomes == Counter({"ok": 8})
     committed_db.expire_all()
     refreshed = _index(committed_db)
-    assert len(refreshed) == 3 * len(listings.listing_markets(committed_db))
+    assert len(refreshed[0]) == 3 * len(listings.listing_markets(committed_db))
     listings.rebuild(committed_db)
     assert _index(committed_db) == refreshed
     committed_db.rollback()

@@ -184,6 +184,6 @@ def test_postgres_search_is_backed_by_a_trigram_index(db_session):
 
     if db_session.get_bind().dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
-    definition = db_session.scalar(text(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_product_translations_search_trgm'"))
-    assert definition and "gin_trgm_ops" in definition
+    for index in ("ix_product_translations_search_trgm", "ix_storefront_search_texts_trgm"):
+        definition = db_session.scalar(text(f"SELECT indexdef FROM pg_indexes WHERE indexname = '{index}'"))
+        assert definition and "gin_trgm_ops" in definition
