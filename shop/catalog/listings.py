@@ -179,13 +179,18 @@ def _stored(session: Session, product_ids, codes, *, lock: bool) -> dict[tuple[s
     return {(row[0], row[1]): ListingRow(*row) for row in session.execute(query)}
 
 
+def _insert(session: Session, model):
+    """An INSERT that can say ON CONFLICT DO UPDATE (PostgreSQL's and SQLite's own constructs)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(model.__table__)
+
+
 def _upsert(session: Session, rows: list[ListingRow]) -> None:
     if not rows:
         return
     now = utcnow()
     values = [{**asdict(row), "refreshed_at": now} for row in rows]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(StorefrontListing.__table__)
+    statement = _insert(session, StorefrontListing)
     statement = statement.on_conflict_do_update(
         index_elements=["market_code", "product_id"],
         set_={c: statement.excluded[c] for c in (*_COLUMNS, "refreshed_at")})
@@ -229,8 +234,7 @@ def _refresh_texts(session: Session, product_ids) -> int:
     changed = [{"product_id": pid, "locale": locale, "search_text": text}
                for (pid, locale), text in fresh.items() if stored.get((pid, locale)) != text]
     if changed:
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = insert(StorefrontSearchText.__table__)
+        statement = _insert(session, StorefrontSearchText)
         session.execute(statement.on_conflict_do_update(
             index_elements=["product_id", "locale"], set_={"search_text": statement.excluded.search_text}), changed)
     gone = [key for key in stored if key not in fresh]
