@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 BATCH = 500
 REFRESH_JOB = "shop.catalog.tasks.refresh_listings"
 _DIRTY = "dari.listings.dirty"
-SCOPES = ("products", "variants", "sellers", "markets", "currencies")
 # Market fields a listing depends on; edits to return, warranty or import rules do not move one.
 MARKET_FIELDS = ("active", "currency", "default_locale", "locales", "price_rounding", "certificates")
 
@@ -185,16 +184,19 @@ def _insert(session: Session, model):
     return insert(model.__table__)
 
 
+def _values(rows: list[ListingRow]) -> list[dict]:
+    now = utcnow()
+    return [{**asdict(row), "refreshed_at": now} for row in rows]
+
+
 def _upsert(session: Session, rows: list[ListingRow]) -> None:
     if not rows:
         return
-    now = utcnow()
-    values = [{**asdict(row), "refreshed_at": now} for row in rows]
     statement = _insert(session, StorefrontListing)
     statement = statement.on_conflict_do_update(
         index_elements=["market_code", "product_id"],
         set_={c: statement.excluded[c] for c in (*_COLUMNS, "refreshed_at")})
-    session.execute(statement, values)
+    session.execute(statement, _values(rows))
 
 
 def refresh_products(session: Session, product_ids, market_codes=None, today: date | None = None) -> int:
@@ -208,12 +210,13 @@ def refresh_products(session: Session, product_ids, market_codes=None, today: da
         batch = ids[start:start + BATCH]
         stored = _stored(session, batch, codes, lock=True)
         fresh = {(row.market_code, row.product_id): row for row in compute_rows(session, batch, markets, today)}
-        _upsert(session, [row for key, row in fresh.items() if stored.get(key) != row])
+        different = [row for key, row in fresh.items() if stored.get(key) != row]
+        _upsert(session, different)
         gone = [key for key in stored if key not in fresh]
         if gone:
             session.execute(delete(StorefrontListing).where(
                 tuple_(StorefrontListing.market_code, StorefrontListing.product_id).in_(gone)))
-        changed += sum(1 for key, row in fresh.items() if stored.get(key) != row) + len(gone)
+        changed += len(different) + len(gone)
         if market_codes is None:
             changed += _refresh_texts(session, batch)
     return changed
@@ -273,8 +276,7 @@ def rebuild(session: Session, market_code: str | None = None, today: date | None
     for ids in _all_product_ids(session):
         rows = compute_rows(session, ids, markets, today)
         if rows:
-            now = utcnow()
-            session.execute(StorefrontListing.__table__.insert(), [{**asdict(r), "refreshed_at": now} for r in rows])
+            session.execute(StorefrontListing.__table__.insert(), _values(rows))
         if not market_code:
             texts = _texts_of(session, ids)
             if texts:
