@@ -10,15 +10,18 @@ from sqlalchemy.exc import IntegrityError
 
 import returns.policy as policy
 from returns.policy import explain
-from shop.api import page_schema, paginate
+from shop.api import ProblemSchema, page_schema, paginate
 from shop.auth import BEARER, current_user, require_role, require_seller
 from shop.db import db
 from shop.errors import CredentialInQuery
 from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
+from shop.payments import refunds
+from shop.payments.api import REFUND_KEY_PARAMETER, refund_request_key
+from shop.payments.errors import RefundAlreadyRequested
 
-from . import services
+from . import refunding, services
 from .errors import DatesOutOfOrder, InvalidIdempotencyKey, ReturnNotFound
 from .models import ReturnCase
 from .schemas import (
@@ -28,6 +31,7 @@ from .schemas import (
     CountSchema,
     InspectSchema,
     OverrideSchema,
+    RefundAuditSchema,
     RefundCaseSchema,
     ResolveSchema,
     ReturnCaseSchema,
@@ -315,13 +319,37 @@ def inspect_return(body, case_id):
 @admin.route("/returns/<case_id>/refund", methods=["POST"])
 @admin.arguments(RefundCaseSchema)
 @admin.response(200, ReturnCaseSchema)
-@admin.doc(security=BEARER)
+@admin.alt_response(409, schema=ProblemSchema, content_type="application/problem+json",
+                    description="``refund_already_requested``: the case's refund is decided (``refunding`` or "
+                    "``refunded``); ``invalid_return_transition``: not inspected (or, without return, not approved)")
+@admin.doc(security=BEARER, parameters=[REFUND_KEY_PARAMETER])
 def refund_return(body, case_id):
-    """Refund the units received (after inspection), or without the goods back when they are worth too little."""
+    """Refund the units received (after inspection), or without the goods back when they are worth too little.
+
+    Once per case: the case moves to ``refunding`` with its refund, and ``refunded`` when the
+    provider confirms. A repeat with the same ``Idempotency-Key`` answers the case as it stands.
+    """
     staff = _staff()
-    case = services.get_case(db.session, case_id, lock=True)
-    services.refund_case(db.session, case, by=staff, without_return=body["without_return"])
-    return _done(case)
+    key = refund_request_key()
+    try:
+        case = refunding.refund_case(db.session, case_id, by=staff, without_return=body["without_return"],
+                                     idempotency_key=key)
+        db.session.commit()
+    except IntegrityError:
+        # The partial unique index of a case's refund, or its key, refused a concurrent twin.
+        db.session.rollback()
+        raise RefundAlreadyRequested() from None
+    return case_view(db.session, case, for_ops=True)
+
+
+@admin.route("/returns/refund-audit", methods=["GET"])
+@admin.response(200, RefundAuditSchema)
+@admin.doc(security=BEARER)
+def refund_audit():
+    """Payments refunded beyond their capture and cases paid more than once or beyond their amount (both empty
+    when all is well)."""
+    _staff()
+    return {"payments": refunds.check_refunds(db.session), "cases": refunding.check_case_refunds(db.session)}
 
 
 @admin.route("/returns/<case_id>/exchange", methods=["POST"])

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.db import Timestamped, db, id_column, in_check
 
 CASE_KINDS = ("return", "warranty")
-CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunded", "closed",
-                 "canceled")
+CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunding", "refunded",
+                 "closed", "canceled")
 COST_KINDS = ("refund", "return_shipping", "write_off", "replacement")
 BEARERS = ("seller", "mall")
 

@@ -125,7 +125,9 @@ class ReturnCaseSchema(ma.Schema):
     number = ma.fields.String()
     kind = ma.fields.String()
     order_id = ma.fields.String()
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"description": (
+        "requested, approved, rejected, in_transit, received, inspected, refunding (its one refund is being "
+        "paid), refunded, closed or canceled")})
     reason = ma.fields.String()
     note = ma.fields.String(allow_none=True)
     photos = ma.fields.List(ma.fields.String())
@@ -186,6 +188,29 @@ class InspectSchema(StrictSchema):
 
 class RefundCaseSchema(StrictSchema):
     without_return = ma.fields.Boolean(load_default=False)
+
+
+class PaymentRefundDiscrepancySchema(ma.Schema):
+    payment_id = ma.fields.String()
+    committed_minor = ma.fields.Integer(metadata={"description": "what the payment row counts as refunded"})
+    refunds_minor = ma.fields.Integer(metadata={"description": "the sum of its refunds pending or succeeded"})
+    captured_minor = ma.fields.Integer()
+
+
+class CaseRefundDiscrepancySchema(ma.Schema):
+    case_id = ma.fields.String()
+    number = ma.fields.String()
+    status = ma.fields.String()
+    refund_minor = ma.fields.Integer(allow_none=True, metadata={"description": "the case's computed refund"})
+    refunded_minor = ma.fields.Integer(metadata={"description": "its refunds pending or succeeded, summed"})
+    refunds = ma.fields.Integer(metadata={"description": "how many refunds pending or succeeded it has"})
+
+
+class RefundAuditSchema(ma.Schema):
+    payments = ma.fields.List(ma.fields.Nested(PaymentRefundDiscrepancySchema), metadata={
+        "description": "payments whose refunds exceed the capture or disagree with its running total"})
+    cases = ma.fields.List(ma.fields.Nested(CaseRefundDiscrepancySchema), metadata={
+        "description": "cases refunded more than once, beyond their amount, or whose state disagrees with them"})
 
 
 class ResolveSchema(StrictSchema):

@@ -33,8 +33,7 @@ from shop.db import utcnow
 from shop.markets.services import get_market
 from shop.notifications import queue as queue_mail
 from shop.orders import services as orders
-from shop.orders.models import Order, OrderCharge, OrderLine
-from shop.payments import refunds
+from shop.orders.models import Order, OrderLine
 from shop.sellers.models import Seller
 
 from .errors import (
@@ -45,7 +44,6 @@ from .errors import (
     OrderCanceled,
     OrderNotReturnable,
     QuantityAboveDelivered,
-    RefundWithoutReturnNotAllowed,
     RemedyNotOffered,
     ReturnNotFound,
     UnknownOrderLine,
@@ -53,16 +51,19 @@ from .errors import (
 from .models import ReturnCase, ReturnCost, ReturnLine
 
 log = logging.getLogger(__name__)
-OPEN = ("requested", "approved", "in_transit", "received", "inspected")
+OPEN = ("requested", "approved", "in_transit", "received", "inspected", "refunding")
 # Units of these cases count against what can still be returned.
-HOLDING = ("requested", "approved", "in_transit", "received", "inspected", "refunded", "closed")
+HOLDING = ("requested", "approved", "in_transit", "received", "inspected", "refunding", "refunded", "closed")
+# ``refunding``: the case's one refund is decided and being paid (``returns.cases.refunding``);
+# it goes back to ``approved`` (a refund without return) or ``inspected`` if the provider refuses it.
 TRANSITIONS = {
     "requested": ("approved", "rejected", "canceled"),
-    "approved": ("in_transit", "received", "refunded", "closed", "canceled", "rejected"),
+    "approved": ("in_transit", "received", "refunding", "closed", "canceled", "rejected"),
     "rejected": ("approved",),
     "in_transit": ("received",),
     "received": ("inspected",),
-    "inspected": ("refunded", "closed"),
+    "inspected": ("refunding", "closed"),
+    "refunding": ("refunded", "approved", "inspected"),
     "refunded": ("closed",),
     "closed": (),
     "canceled": (),
@@ -272,8 +273,11 @@ def _exchange_variant(session: Session, line: OrderLine, variant_id: str) -> str
 # --- ops ----------------------------------------------------------------------------------
 
 def get_case(session: Session, case_id: str, *, lock: bool = False) -> ReturnCase:
+    """The case (``ReturnNotFound`` if none); ``lock``: its row locked and re-read from the database."""
     query = select(ReturnCase).where(ReturnCase.id == case_id)
-    case = session.scalar(query.with_for_update() if lock else query)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    case = session.scalar(query)
     if case is None:
         raise ReturnNotFound()
     return case
@@ -362,60 +366,7 @@ def _restock_warehouse(session: Session, case: ReturnCase) -> str | None:
     return warehouse.id if warehouse else None
 
 
-# --- money --------------------------------------------------------------------------------
-
-def _charges_now(session: Session, order_id: str, kinds) -> int:
-    return int(session.scalar(select(func.coalesce(func.sum(OrderCharge.amount_minor), 0)).where(
-        OrderCharge.order_id == order_id, OrderCharge.kind.in_(kinds), OrderCharge.collected == "now")))
-
-
-def refund_amount(session: Session, case: ReturnCase, *, units: dict[str, int]) -> int:
-    """What a case refunds for ``units`` per return line: their price, plus the shares of the
-    outbound shipping and of the duties and taxes collected where the decision refunds them."""
-    order = session.get(Order, case.order_id)
-    value = sum(value_by_seller(session, case, units).values())
-    if value == 0 or order.subtotal_minor <= 0:
-        return value
-    decisions = list(case.decision.get("lines", {}).values())
-    shipping = case.kind == "warranty" or any(d.get("refund_outbound_shipping") for d in decisions)
-    duties = case.kind == "warranty" or any(d.get("refund_duties") for d in decisions)
-    extra = 0
-    if shipping:
-        extra += _charges_now(session, order.id, ("shipping",))
-    if duties:
-        extra += _charges_now(session, order.id, ("duty", "tax"))
-    return value + extra * value // order.subtotal_minor
-
-
-def refund_case(session: Session, case: ReturnCase, *, by: str | None = None,
-                without_return: bool = False) -> refunds.Refund | None:
-    """Refund an inspected case for the units received (or, ``without_return``, an approved case
-    for the units announced, when they are worth no more than the market's limit)."""
-    if without_return:
-        if case.status != "approved":
-            raise InvalidReturnTransition(current=case.status)
-        units = _announced(case)
-        limit = policy.policy_data()["refund_without_return"]["max_item_value_minor"].get(case.market_code)
-        value = sum(value_by_seller(session, case, units).values())
-        if limit is None or limit["currency"] != case.currency or value > limit["amount_minor"]:
-            raise RefundWithoutReturnNotAllowed(limit=f"{limit['amount_minor']} {limit['currency']}" if limit else "-")
-        case.resolution = "refund_without_return"
-    else:
-        if case.status != "inspected":
-            raise InvalidReturnTransition(current=case.status)
-        units = {line.id: line.received_quantity or 0 for line in case.lines}
-        case.resolution = case.resolution or "refund"
-    amount = refund_amount(session, case, units=units)
-    if amount <= 0:
-        _move(case, "closed")
-        case.closed_at = utcnow()
-        session.flush()
-        return None
-    refund = refunds.request_refund(session, case.order_id, amount, source=f"return:{case.id}", requested_by=by)
-    case.refund_minor = amount
-    session.flush()
-    return refund
-
+# --- exchanges (refunds: returns.cases.refunding) ------------------------------------------
 
 def exchange(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
     """Ship the variants asked for, for the units that came back (an inspected exchange), and close the case.
@@ -433,20 +384,6 @@ def exchange(session: Session, case: ReturnCase, *, by: str | None = None) -> Re
     case.closed_at = utcnow()
     session.flush()
     return case
-
-
-def on_refund_settled(refund, *, session: Session) -> None:
-    """``refund_settled``: a case's refund succeeded → the case is ``refunded`` and its cost booked."""
-    if not refund.source.startswith("return:") or refund.status != "succeeded":
-        return
-    case = session.get(ReturnCase, refund.source.removeprefix("return:"))
-    if case is None or case.status in ("refunded", "closed"):
-        return
-    _move(case, "refunded")
-    case.refunded_at = utcnow()
-    _book_split(session, case, "refund", refund.amount_minor)
-    session.flush()
-    _notify(session, case, session.get(Order, case.order_id), "refunded")
 
 
 def close(session: Session, case: ReturnCase) -> ReturnCase:
@@ -580,7 +517,7 @@ def seller_cases(seller_id: str, *, kind: str | None = None):
 def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
     today = today or utcnow().date()
     return bool(case.refund_due_on and case.refund_due_on < today
-                and case.status in ("approved", "in_transit", "received", "inspected"))
+                and case.status in ("approved", "in_transit", "received", "inspected", "refunding"))
 
 
 def flag_overdue(session: Session, *, today: date | None = None) -> int:
@@ -588,7 +525,7 @@ def flag_overdue(session: Session, *, today: date | None = None) -> int:
     today = today or utcnow().date()
     cases = session.scalars(select(ReturnCase).where(
         ReturnCase.refund_due_on < today, ReturnCase.overdue_flagged_at.is_(None),
-        ReturnCase.status.in_(("received", "inspected")))).all()
+        ReturnCase.status.in_(("received", "inspected", "refunding")))).all()
     for case in cases:
         case.overdue_flagged_at = utcnow()
         log.warning("return %s: refund overdue since %s", case.number, case.refund_due_on)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import current_app, request
 from flask_smorest import Blueprint
@@ -14,7 +15,7 @@ from shop.db import UnitOfWork, db
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
 from . import refunds, services
-from .errors import InvalidWebhook, InvalidWebhookPayload, NothingToRefund, PaymentsNotConfigured
+from .errors import InvalidRefundKey, InvalidWebhook, InvalidWebhookPayload, NothingToRefund, PaymentsNotConfigured
 from .failures import failure_view
 from .models import Refund
 from .schemas import OrderPaymentSchema, OrderRefundsSchema, PaymentAlertSchema, RefundInSchema
@@ -25,6 +26,19 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description
 admin = Blueprint("admin-payments", __name__, url_prefix="/api/v1/admin", description="Payments for operations")
 store = Blueprint("store-payments", __name__, url_prefix="/api/v1/store/orders",
                   description="Paying for an order again, e.g. with another card after a decline")
+_REFUND_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,100}")
+REFUND_KEY_PARAMETER = {"in": "header", "name": "Idempotency-Key", "required": False,
+                        "schema": {"type": "string", "minLength": 8, "maxLength": 100},
+                        "description": "a repeat of the request with the same key answers the first result "
+                                       "(a retry after a timeout refunds once); 8 to 100 of A-Z a-z 0-9 - _ : ."}
+
+
+def refund_request_key() -> str | None:
+    """The request's ``Idempotency-Key`` for a refund (``InvalidRefundKey`` when malformed), or None."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if key and not _REFUND_KEY.fullmatch(key):
+        raise InvalidRefundKey()
+    return key or None
 
 
 @blp.route("/stripe/webhook", methods=["POST"])
@@ -108,15 +122,26 @@ def list_order_refunds(order_id):
 @admin.route("/orders/<order_id>/refunds", methods=["POST"])
 @admin.arguments(RefundInSchema)
 @admin.response(201, OrderRefundsSchema)
-@admin.doc(security=BEARER)
+@admin.doc(security=BEARER, parameters=[REFUND_KEY_PARAMETER])
 def refund_order(body, order_id):
     """Refund part of the order's payment (a goodwill gesture, a price correction); paid by a job.
 
     Never more than what is left: concurrent requests queue on the payment's row lock, and
     one that no longer fits is a 409 ``refund_exceeds_balance`` with ``available_minor``.
+    With an ``Idempotency-Key``, a repeat (a retry after a timeout, a second click) answers
+    the first result and refunds nothing more; the key with another amount or reason is a
+    422 ``idempotency_key_reused``.
     """
     staff = require_role("ops", "admin")
-    refunds.request_refund(db.session, order_id, body["amount_minor"], source=f"ops:{body['reason']}",
-                           requested_by=staff.id)
-    db.session.commit()
+    key = refund_request_key()
+    try:
+        refunds.request_refund(db.session, order_id, body["amount_minor"], source=f"ops:{body['reason']}",
+                               requested_by=staff.id, idempotency_key=key)
+        db.session.commit()
+    except IntegrityError:
+        # Only a concurrent request with the same key gets here (the payment's lock orders the
+        # rest): its refund is the answer.
+        db.session.rollback()
+        if key is None or refunds.refund_under_key(db.session, order_id, key) is None:
+            raise
     return _refunds_view(order_id), 201

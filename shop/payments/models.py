@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.db import Timestamped, db, id_column, in_check, utcnow
@@ -70,6 +70,8 @@ class PaymentAlert(db.Model):
 
 
 REFUND_STATUSES = ("pending", "succeeded", "failed")
+# A purpose is taken while a refund under it is pending or succeeded (a failed one frees it).
+ACTIVE_PURPOSE = "purpose IS NOT NULL AND status IN ('pending', 'succeeded')"
 
 
 class Refund(Timestamped, db.Model):
@@ -79,6 +81,12 @@ class Refund(Timestamped, db.Model):
     ``succeeded`` once the provider confirms, ``failed`` when it refuses or later reverses
     (then the amount is free again). ``source`` names what it pays for (``return:ret_…``),
     ``provider_refund_id`` the provider's refund once known.
+
+    ``purpose`` names what a refund pays for when it may be paid only once (``return:ret_…``): a
+    partial unique index admits one refund pending or succeeded per purpose, so a second refund
+    of one return case cannot be committed even if the service's check were bypassed.
+    ``idempotency_key`` is the request's ``Idempotency-Key``: the same key on the same order
+    answers the refund it made.
     """
 
     __tablename__ = "refunds"
@@ -94,8 +102,13 @@ class Refund(Timestamped, db.Model):
     failure: Mapped[str | None] = mapped_column(String(500))
     requested_by: Mapped[str | None] = mapped_column(String(32))
     settled_at: Mapped[datetime | None]
+    purpose: Mapped[str | None] = mapped_column(String(100))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         CheckConstraint(in_check("status", REFUND_STATUSES), name="status"),
         CheckConstraint("amount_minor > 0", name="amount"),
+        UniqueConstraint("order_id", "idempotency_key", name="uq_refunds_idempotency"),
+        Index("uq_refunds_active_purpose", "purpose", unique=True,
+              sqlite_where=text(ACTIVE_PURPOSE), postgresql_where=text(ACTIVE_PURPOSE)),
     )

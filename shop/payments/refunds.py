@@ -20,6 +20,9 @@ How it holds:
   ``failed`` (the provider reversed it); ``failed`` gives its amount back to the balance.
   Webhook events apply through ``apply_provider_refund`` at most once each (the event
   record of ``services.handle_event``), and an update that would move a refund back is ignored.
+- What must be paid once (a return case) is refunded under a ``purpose``: checked under the
+  payment's lock, and a partial unique index admits one refund pending or succeeded per
+  purpose. A request's ``Idempotency-Key`` is kept on its refund: the same key answers it.
 
 ``check_refunds`` states the invariant as a query; tests and the benchmark audit with it.
 """
@@ -36,7 +39,13 @@ from i18n.money import Money
 from shop.db import db, utcnow
 from shop.jobs import outbox
 
-from .errors import InvalidRefundAmount, NothingToRefund, RefundExceedsBalance
+from .errors import (
+    InvalidRefundAmount,
+    NothingToRefund,
+    RefundAlreadyRequested,
+    RefundExceedsBalance,
+    RefundKeyReused,
+)
 from .gateway import PAYMENTS, GatewayError
 from .models import Payment, Refund
 
@@ -63,28 +72,53 @@ def available(payment: Payment) -> Money:
 
 
 def request_refund(session: Session, order_id: str, amount_minor: int, *, source: str,
-                   requested_by: str | None = None) -> Refund:
+                   requested_by: str | None = None, purpose: str | None = None,
+                   idempotency_key: str | None = None) -> Refund:
     """Decide a refund of ``amount_minor`` on the order's payment; the ``send_refund`` job pays it.
 
-    Locks the payment row; raises ``NothingToRefund`` (no captured payment),
-    ``InvalidRefundAmount`` (not positive) or ``RefundExceedsBalance``. The caller commits.
+    Locks the payment row. ``idempotency_key``: a refund this order already made under the key
+    is returned as it is (a repeated request answers the first result), or ``RefundKeyReused``
+    when it was for another amount, source or purpose. ``purpose``: what may be paid once (a return
+    case, ``return:ret_…``); a refund pending or succeeded under it raises
+    ``RefundAlreadyRequested`` (and a partial unique index refuses the commit all the same).
+    Raises ``NothingToRefund`` (no captured payment), ``InvalidRefundAmount`` (not positive) or
+    ``RefundExceedsBalance``. The caller commits.
     """
     if not isinstance(amount_minor, int) or isinstance(amount_minor, bool) or amount_minor <= 0:
         raise InvalidRefundAmount()
     payment = lock_payment(session, order_id)
     if payment is None or payment.status != "succeeded" or payment.captured_minor <= 0:
         raise NothingToRefund()
+    if idempotency_key:
+        earlier = refund_under_key(session, order_id, idempotency_key)
+        if earlier is not None:
+            if (earlier.amount_minor, earlier.source, earlier.purpose) != (amount_minor, source, purpose):
+                raise RefundKeyReused()
+            return earlier
+    if purpose and active_refund_for(session, purpose) is not None:
+        raise RefundAlreadyRequested()
     left = available(payment)
     if amount_minor > left.amount:
         raise RefundExceedsBalance(requested=Money(amount_minor, payment.currency), available=left)
     refund = Refund(payment_id=payment.id, order_id=order_id, amount_minor=amount_minor, currency=payment.currency,
-                    source=source, requested_by=requested_by)
+                    source=source, requested_by=requested_by, purpose=purpose, idempotency_key=idempotency_key)
     session.add(refund)
     payment.refund_committed_minor += amount_minor
     session.flush()
     outbox.defer(session, "shop.payments.refunds.send_refund", dedupe_key=refund_key(refund.id),
                  refund_id=refund.id)
     return refund
+
+
+def refund_under_key(session: Session, order_id: str, idempotency_key: str) -> Refund | None:
+    """The refund a request with ``idempotency_key`` made on the order, whatever became of it."""
+    return session.scalar(select(Refund).where(Refund.order_id == order_id,
+                                               Refund.idempotency_key == idempotency_key))
+
+
+def active_refund_for(session: Session, purpose: str) -> Refund | None:
+    """The refund pending or succeeded under ``purpose`` (at most one: the partial unique index)."""
+    return session.scalar(select(Refund).where(Refund.purpose == purpose, Refund.status.in_(ACTIVE)))
 
 
 def _move(session: Session, refund: Refund, target: str, *, failure: str | None = None) -> bool:
