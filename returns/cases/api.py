@@ -205,6 +205,12 @@ def _staff() -> str:
     return require_role(*STAFF).id
 
 
+def _zones(market, body) -> tuple[str, ...]:
+    """The buyer's country's zones; without a country, every zone of the market's countries (the most generous)."""
+    countries = [body["country"]] if body.get("country") else list(market.countries or ())
+    return tuple(dict.fromkeys(zone for country in countries for zone in policy.days.zones_for(country)))
+
+
 @admin.route("/return-policy/evaluate", methods=["POST"])
 @admin.arguments(ReturnEvaluateSchema)
 @admin.response(200, ReturnDecisionSchema)
@@ -212,7 +218,8 @@ def _staff() -> str:
 def evaluate_return(body):
     """Answer "can I still return this?" for any market, reason and dates, with the reasons and their sources."""
     _staff()
-    market = policy.MarketRules.of(get_market(db.session, body["market"]))
+    stored = get_market(db.session, body["market"])
+    market = policy.MarketRules.of(stored)
     seller_policy = policy.SellerPolicy(return_window_days=body["seller_policy_days"],
                                         pays_change_of_mind_shipping=body["seller_pays_return_shipping"],
                                         warranty_months=body["seller_warranty_months"])
@@ -220,7 +227,7 @@ def evaluate_return(body):
         decision = policy.decide_return(market, seller_policy, category=body["category"], reason=body["reason"],
                                         opened=body["opened"], used=body["used"], quantity=body["quantity"],
                                         delivered_at=body["delivered_at"], requested_at=body["requested_at"],
-                                        notice_given=body["exclusion_notice_given"])
+                                        notice_given=body["exclusion_notice_given"], zones=_zones(stored, body))
     except ValueError as exc:
         raise DatesOutOfOrder("requested_at") from exc
     return explain.return_view(decision)
@@ -233,11 +240,12 @@ def evaluate_return(body):
 def evaluate_warranty(body):
     """Whether a warranty claim is within the guarantee, the period that applies and the remedies in order."""
     _staff()
-    market = policy.MarketRules.of(get_market(db.session, body["market"]))
+    stored = get_market(db.session, body["market"])
+    market = policy.MarketRules.of(stored)
     try:
         decision = policy.decide_warranty(market, policy.SellerPolicy(warranty_months=body["seller_warranty_months"]),
                                           category=body["category"], delivered_at=body["delivered_at"],
-                                          claimed_at=body["claimed_at"])
+                                          claimed_at=body["claimed_at"], zones=_zones(stored, body))
     except ValueError as exc:
         raise DatesOutOfOrder("claimed_at") from exc
     return explain.warranty_view(decision)

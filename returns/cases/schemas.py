@@ -35,7 +35,8 @@ class ReturnDecisionSchema(ma.Schema):
     window_days = ma.fields.Integer(allow_none=True)
     window_basis = ma.fields.String(allow_none=True)
     guarantee_months = ma.fields.Integer(allow_none=True)
-    last_day = ma.fields.String(allow_none=True)
+    last_day = ma.fields.String(allow_none=True, metadata={
+        "description": "the last calendar day (ISO date) in ``time_zone``, where the buyer is"})
     return_shipping_payer = ma.fields.String(allow_none=True)
     refund_outbound_shipping = ma.fields.Boolean()
     refund_duties = ma.fields.Boolean()
@@ -43,17 +44,24 @@ class ReturnDecisionSchema(ma.Schema):
     refund_deadline = ma.fields.Nested(RefundDeadlineSchema)
     reasons = ma.fields.List(ma.fields.Nested(PolicyReasonSchema))
     data_version = ma.fields.String()
+    time_zone = ma.fields.String(allow_none=True, metadata={
+        "description": "the IANA zone the days are counted in: the shipping country's (the one most favourable "
+                       "to the buyer where it has several)"})
 
 
 class WarrantyDecisionSchema(ma.Schema):
     allowed = ma.fields.Boolean()
     period_months = ma.fields.Integer(allow_none=True)
     period_basis = ma.fields.String(allow_none=True)
-    last_day = ma.fields.String(allow_none=True)
+    last_day = ma.fields.String(allow_none=True, metadata={
+        "description": "the last calendar day (ISO date) in ``time_zone``, where the buyer is"})
     remedies = ma.fields.List(ma.fields.String())
     fault_presumed = ma.fields.Boolean(allow_none=True)
     reasons = ma.fields.List(ma.fields.Nested(PolicyReasonSchema))
     data_version = ma.fields.String()
+    time_zone = ma.fields.String(allow_none=True, metadata={
+        "description": "the IANA zone the days are counted in: the shipping country's (the one most favourable "
+                       "to the buyer where it has several)"})
 
 
 class _EvaluateBase(StrictSchema):

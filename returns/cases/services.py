@@ -124,11 +124,16 @@ def decision_record(decision) -> dict:
     return data
 
 
+def buyer_zones(order: Order) -> tuple[str, ...]:
+    """The time zones of the order's shipping country: its periods count calendar days there."""
+    return policy.days.zones_for((order.shipping_address or {}).get("country"))
+
+
 def decide_line(market_rules, seller: Seller, line: OrderLine, delivered: Delivered, *, reason: str,
-                opened: bool, requested_at: datetime, quantity: int = 1):
+                opened: bool, requested_at: datetime, zones: tuple[str, ...], quantity: int = 1):
     return policy.decide_return(market_rules, policy.SellerPolicy.of(seller), category=line.category, reason=reason,
                                 opened=opened, quantity=quantity, delivered_at=delivered.delivered_at,
-                                requested_at=requested_at)
+                                requested_at=requested_at, zones=zones)
 
 
 def return_options(session: Session, order: Order, *, now: datetime | None = None) -> list[dict]:
@@ -138,6 +143,7 @@ def return_options(session: Session, order: Order, *, now: datetime | None = Non
     delivered = deliveries(session, order)
     held = held_quantities(session, order.id)
     sellers = _sellers(session, order.lines)
+    zones = buyer_zones(order)
     options = []
     for line in order.lines:
         got = delivered.get(line.id)
@@ -147,7 +153,7 @@ def return_options(session: Session, order: Order, *, now: datetime | None = Non
         for reason in policy.RETURN_REASONS:
             by_reason[reason] = {
                 state: decide_line(market, sellers[line.seller_id], line, got, reason=reason, opened=opened,
-                                   requested_at=now)
+                                   requested_at=now, zones=zones)
                 for state, opened in (("unopened", False), ("opened", True))}
         returnable = max(got.quantity - held.get(line.id, 0), 0)
         options.append({"line": line, "delivered": got.quantity, "returnable": returnable,
@@ -225,10 +231,10 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
         if kind == "warranty":
             decisions[line_id] = policy.decide_warranty(
                 market, policy.SellerPolicy.of(seller), category=line.category,
-                delivered_at=delivered[line_id].delivered_at, claimed_at=now)
+                delivered_at=delivered[line_id].delivered_at, claimed_at=now, zones=buyer_zones(order))
         else:
             decisions[line_id] = decide_line(market, seller, line, delivered[line_id], reason=reason, opened=opened,
-                                             requested_at=now, quantity=quantity)
+                                             requested_at=now, zones=buyer_zones(order), quantity=quantity)
     allowed = all(decision.allowed for decision in decisions.values())
     case = ReturnCase(
         number=_number(session, order), kind=kind, order_id=order.id, user_id=user_id, market_code=order.market_code,
@@ -546,14 +552,16 @@ def complete_orders(session: Session, *, now: datetime | None = None, limit: int
         market = policy.MarketRules.of(get_market(session, order.market_code))
         sellers = _sellers(session, order.lines)
         delivered = deliveries(session, order)
-        last_days = []
+        zones = buyer_zones(order)
+        over = []
         for line in order.lines:
             got = delivered.get(line.id)
             if got is None or got.delivered_at is None:
                 continue
             days, _, _ = policy.change_of_mind_window(market, policy.SellerPolicy.of(sellers[line.seller_id]))
-            last_days.append(got.delivered_at.date() + timedelta(days=days))
-        if last_days and now.date() > max(last_days):
+            counted = policy.days.count(got.delivered_at, now, zones, lambda day, days=days: day + timedelta(days=days))
+            over.append(counted.on > counted.last_day)
+        if over and all(over):
             orders.mark_completed(session, orders.lock_order(session, order.id), at=now)
             done += 1
     return done

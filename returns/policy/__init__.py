@@ -13,6 +13,8 @@ The guarantees a decision keeps:
   returns" (0 days) gets none beyond the law.
 - Days count from the day after delivery: that is the EU/UK rule, and where a law leaves
   the counting open it is the reading more generous to the buyer (the reason says which).
+  They are calendar days where the buyer is (``zones``: the shipping country's time zones,
+  ``returns.policy.days``); the decision names the zone its dates are in.
 - Category exclusions block a change of mind only; a fault (defective, damaged in
   transit, wrong item, not as described, arrived late) can be returned as long as a
   guarantee runs (the longer of the seller's warranty and the statutory one), at the
@@ -24,11 +26,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+
+from . import days as local
 
 DATA = Path(__file__).resolve().parent / "data" / "policy.json"
 RETURN_REASONS = ("changed_mind", "defective", "damaged_in_transit", "wrong_item", "not_as_described",
@@ -99,6 +103,7 @@ class ReturnDecision:
     refund_deadline: date | None  # known now when it runs from the request
     reasons: tuple[Reason, ...]
     data_version: str = ""
+    time_zone: str | None = None  # the IANA zone its dates are in (None: dates given, not instants)
 
 
 @dataclass(frozen=True)
@@ -111,10 +116,7 @@ class WarrantyDecision:
     presumption: bool | None  # True: the fault is presumed present at delivery; None: the law says nothing
     reasons: tuple[Reason, ...]
     data_version: str = ""
-
-
-def _day(value: datetime | date) -> date:
-    return value.date() if isinstance(value, datetime) else value
+    time_zone: str | None = None
 
 
 def _sources(*groups) -> tuple[str, ...]:
@@ -126,13 +128,18 @@ def _sources(*groups) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _check_dates(delivered_at, requested_at) -> tuple[date, date]:
+def _count(delivered_at, requested_at, zones, last_day_of) -> local.LocalDays:
+    """The period from the delivery in the buyer's calendar (``returns.policy.days``), its dates checked."""
     if delivered_at is None:
         raise ValueError("the goods have not been delivered")
-    delivered, requested = _day(delivered_at), _day(requested_at)
-    if requested < delivered:
+    counted = local.count(delivered_at, requested_at, zones, last_day_of)
+    if counted.on < counted.start:
         raise ValueError("requested before delivery")
-    return delivered, requested
+    return counted
+
+
+def _months_after(months: int | None):
+    return lambda day: day + relativedelta(months=months) if months else None
 
 
 def exclusions_for(market: MarketRules, category: str | None, *, opened: bool,
@@ -223,8 +230,11 @@ def _refund_deadline(market: MarketRules, requested: date) -> tuple[int, str, da
 
 def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | None, reason: str,
                   opened: bool, used: bool = False, quantity: int = 1, delivered_at, requested_at,
-                  notice_given: bool = True) -> ReturnDecision:
+                  notice_given: bool = True, zones: tuple[str, ...] | None = None) -> ReturnDecision:
     """Whether a return for ``reason`` is allowed on ``requested_at`` and on what terms.
+
+    ``zones``: the time zones of the buyer's country (``days.zones_for``); the days are
+    counted in the one most favourable to the buyer (none: UTC).
 
     ``notice_given``: the buyer was told before buying which goods cannot be returned once
     opened (Dari's listings and checkout say so for the excluded categories of each market).
@@ -238,16 +248,15 @@ def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | 
         raise ValueError(f"unknown reason {reason!r}")
     if quantity < 1:
         raise ValueError("quantity must be at least 1")
-    delivered, requested = _check_dates(delivered_at, requested_at)
     rules = market.returns
-    refund_days, refund_from, refund_due, refund_reason = _refund_deadline(market, requested)
     if kind == "fault":
-        return _decide_fault(market, seller, reason, delivered, requested,
-                             (refund_days, refund_from, refund_due, refund_reason))
+        return _decide_fault(market, seller, reason, delivered_at, requested_at, zones)
     reasons: list[Reason] = []
     days, basis, window_reasons = change_of_mind_window(market, seller)
     reasons.extend(window_reasons)
-    last_day = delivered + timedelta(days=days) if days else None
+    counted = _count(delivered_at, requested_at, zones, lambda day: day + timedelta(days=days) if days else None)
+    requested, last_day = counted.on, counted.last_day
+    refund_days, refund_from, refund_due, refund_reason = _refund_deadline(market, requested)
     allowed = last_day is not None and requested <= last_day
     if last_day is not None:
         reasons.append(_counting(market))
@@ -279,7 +288,7 @@ def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | 
         last_day=last_day, return_shipping_payer=payer, refund_outbound_shipping=refund_outbound,
         refund_duties=duties, restocking_fee_allowed=fee_allowed, refund_deadline_days=refund_days,
         refund_deadline_from=refund_from, refund_deadline=refund_due, reasons=tuple(reasons),
-        data_version=market.data_version)
+        data_version=market.data_version, time_zone=counted.zone)
 
 
 def _change_of_mind_payer(market: MarketRules, seller: SellerPolicy) -> tuple[str, Reason]:
@@ -297,12 +306,13 @@ def _change_of_mind_payer(market: MarketRules, seller: SellerPolicy) -> tuple[st
     return "consumer", Reason("consumer_pays_seller_policy", sources)
 
 
-def _decide_fault(market: MarketRules, seller: SellerPolicy, reason: str, delivered: date, requested: date,
-                  refund: tuple) -> ReturnDecision:
+def _decide_fault(market: MarketRules, seller: SellerPolicy, reason: str, delivered_at, requested_at,
+                  zones) -> ReturnDecision:
     data = policy_data()
-    refund_days, refund_from, refund_due, refund_reason = refund
     months, basis, reasons = guarantee(market, seller)
-    last_day = delivered + relativedelta(months=months) if months else None
+    counted = _count(delivered_at, requested_at, zones, _months_after(months))
+    requested, last_day = counted.on, counted.last_day
+    refund_days, refund_from, refund_due, refund_reason = _refund_deadline(market, requested)
     allowed = last_day is not None and requested <= last_day
     if months is None:
         reasons.append(Reason("no_guarantee"))
@@ -320,16 +330,18 @@ def _decide_fault(market: MarketRules, seller: SellerPolicy, reason: str, delive
         guarantee_months=months, last_day=last_day, return_shipping_payer=stated or data["defaults"][
             "fault_return_shipping_payer"], refund_outbound_shipping=True, refund_duties=True,
         restocking_fee_allowed=False, refund_deadline_days=refund_days, refund_deadline_from=refund_from,
-        refund_deadline=refund_due, reasons=tuple(reasons), data_version=market.data_version)
+        refund_deadline=refund_due, reasons=tuple(reasons), data_version=market.data_version,
+        time_zone=counted.zone)
 
 
 def decide_warranty(market: MarketRules, seller: SellerPolicy, *, category: str | None, delivered_at,
-                    claimed_at) -> WarrantyDecision:
-    """Whether a warranty claim made on ``claimed_at`` is within the guarantee, and the remedies in order."""
-    delivered, claimed = _check_dates(delivered_at, claimed_at)
+                    claimed_at, zones: tuple[str, ...] | None = None) -> WarrantyDecision:
+    """Whether a warranty claim made on ``claimed_at`` is within the guarantee, and the remedies in order
+    (days counted where the buyer is, as for ``decide_return``)."""
     warranty = market.warranty
     months, basis, reasons = guarantee(market, seller)
-    last_day = delivered + relativedelta(months=months) if months else None
+    counted = _count(delivered_at, claimed_at, zones, _months_after(months))
+    delivered, claimed, last_day = counted.start, counted.on, counted.last_day
     allowed = last_day is not None and claimed <= last_day
     if months is None:
         reasons.append(Reason("no_guarantee"))
@@ -348,7 +360,7 @@ def decide_warranty(market: MarketRules, seller: SellerPolicy, *, category: str 
                               {"months": warranty["notice_within_months_of_discovery"]}))
     return WarrantyDecision(allowed=allowed, period_months=months, period_basis=basis, last_day=last_day,
                             remedies=remedies if allowed else (), presumption=presumption,
-                            reasons=tuple(reasons), data_version=market.data_version)
+                            reasons=tuple(reasons), data_version=market.data_version, time_zone=counted.zone)
 
 
 def _remedies(warranty: dict, days_since_delivery: int, reasons: list[Reason]) -> tuple[str, ...]:

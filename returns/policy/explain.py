@@ -105,7 +105,7 @@ def return_view(decision: ReturnDecision) -> dict:
         "refund_deadline": {"days": decision.refund_deadline_days, "from": decision.refund_deadline_from,
                             "date": _day(decision.refund_deadline)},
         "reasons": [reason_view(reason) for reason in decision.reasons],
-        "data_version": decision.data_version,
+        "data_version": decision.data_version, "time_zone": decision.time_zone,
     }
 
 
@@ -115,5 +115,5 @@ def warranty_view(decision: WarrantyDecision) -> dict:
         "last_day": _day(decision.last_day), "remedies": list(decision.remedies),
         "fault_presumed": decision.presumption,
         "reasons": [reason_view(reason) for reason in decision.reasons],
-        "data_version": decision.data_version,
+        "data_version": decision.data_version, "time_zone": decision.time_zone,
     }
