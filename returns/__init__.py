@@ -30,3 +30,6 @@ def init_app(app) -> None:
     register_periodic(app, "flag_overdue_refunds", "returns.cases.tasks.flag_overdue_refunds", 60 * 60)
     register_periodic(app, "complete_orders", "returns.cases.tasks.complete_orders", 6 * 60 * 60)
     register_seeder(app, "returns", demo.seed_returns, after=("shipments",))
+    from .cases.cli import refunds_cli
+
+    app.cli.add_command(refunds_cli)

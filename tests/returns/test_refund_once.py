@@ -208,3 +208,15 @@ def test_the_database_refuses_a_second_active_refund_for_one_purpose(client, db_
         db_session.add(Refund(payment_id=refund.payment_id, order_id=refund.order_id, amount_minor=1,
                               currency=refund.currency, source=refund.source, purpose=refund.purpose))
         db_session.flush()
+
+
+def test_flask_refunds_check_exits_1_on_a_case_paid_twice(app, client, db_session, factory, stripe_on):
+    from returns.cases.cli import check_command
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(check_command).exit_code == 0
+    case = inspected_case(client, db_session, stripe_on, staff(factory))
+    refunds.request_refund(db_session, case["order_id"], 100, source=f"return:{case['id']}")
+    db_session.commit()
+    result = runner.invoke(check_command)
+    assert result.exit_code == 1 and "1 return cases out of line" in result.output
