@@ -1,16 +1,17 @@
 """The flask-smorest Api, the shared schemas and the list conventions (SPEC §8)."""
 from __future__ import annotations
 
+import re
 from datetime import timezone
 
 import marshmallow as ma
 import pycountry
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint
 
-from shop.errors import render_http_exception
+from shop.errors import InvalidIdempotencyKey, render_http_exception
 
 
 class Api(_Api):
@@ -108,6 +109,25 @@ def paginate(session, query, page: int, per_page: int) -> dict:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
     return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,100}")
+
+
+def idempotency_key_parameter(description: str) -> dict:
+    """The OpenAPI parameter of an optional ``Idempotency-Key`` header read by ``idempotency_key``."""
+    return {"in": "header", "name": "Idempotency-Key", "required": False,
+            "schema": {"type": "string", "minLength": 8, "maxLength": 100, "pattern": "^[A-Za-z0-9_\\-:.]+$"},
+            "description": description}
+
+
+def idempotency_key() -> str | None:
+    """The request's ``Idempotency-Key`` (8 to 100 of ``A-Z a-z 0-9 - _ : .``), None without one;
+    ``InvalidIdempotencyKey`` (422) when malformed."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if key and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise InvalidIdempotencyKey()
+    return key or None
 
 
 def init_app(app: Flask) -> Api:

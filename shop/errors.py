@@ -126,6 +126,20 @@ class InvalidValue(DomainError):
     title = _l("A value is outside what can be stored.")
 
 
+class InvalidIdempotencyKey(InvalidInput):
+    code = "invalid_idempotency_key"
+    title = _l("The Idempotency-Key header is not valid.")
+
+    def __init__(self):
+        super().__init__(errors={"Idempotency-Key": [_l("8 to 100 letters, digits, '-', '_', ':' or '.'.")]})
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    status = 422
+    title = _l("This Idempotency-Key was already used for a different request.")
+
+
 class CredentialInQuery(DomainError):
     """A secret (an access token) came in the query string, which proxies and servers write to their logs.
 

@@ -1,8 +1,6 @@
 """Return endpoints: the buyer's returns and claims, a seller's view, the ops queue and the policy evaluator."""
 from __future__ import annotations
 
-import re
-
 from flask import request
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -10,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 import returns.policy as policy
 from returns.policy import explain
-from shop.api import ProblemSchema, page_schema, paginate
+from shop.api import ProblemSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
 from shop.auth import BEARER, current_user, require_role, require_seller
 from shop.db import db
 from shop.errors import CredentialInQuery
@@ -18,11 +16,11 @@ from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 from shop.payments import refunds
-from shop.payments.api import REFUND_KEY_PARAMETER, refund_request_key
+from shop.payments.api import REFUND_KEY_PARAMETER
 from shop.payments.errors import RefundAlreadyRequested
 
 from . import refunding, services
-from .errors import DatesOutOfOrder, InvalidIdempotencyKey, ReturnNotFound
+from .errors import DatesOutOfOrder, ReturnNotFound
 from .models import ReturnCase
 from .schemas import (
     CaseListArgsSchema,
@@ -53,10 +51,7 @@ seller = Blueprint("seller-returns", __name__, url_prefix="/api/v1/seller",
 admin = Blueprint("admin-returns", __name__, url_prefix="/api/v1/admin",
                   description="Return policy answers, the returns queue and the work on each case")
 STAFF = ("ops", "admin")
-_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,100}")
-_KEY_PARAMETER = {"in": "header", "name": "Idempotency-Key", "required": False,
-                  "schema": {"type": "string", "maxLength": 100},
-                  "description": "the same key returns the case the first request opened"}
+_KEY_PARAMETER = idempotency_key_parameter("the same key returns the case the first request opened")
 
 
 def _order():
@@ -66,23 +61,16 @@ def _order():
                                 token=request.headers.get(ORDER_TOKEN_HEADER))
 
 
-def _key() -> str | None:
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if key and not _KEY.fullmatch(key):
-        raise InvalidIdempotencyKey()
-    return key or None
-
-
 def _open(order, **kwargs):
     try:
-        case, created = services.open_case(db.session, order.id, idempotency_key=_key(), user_id=order.user_id,
-                                           **kwargs)
+        case, created = services.open_case(db.session, order.id, idempotency_key=idempotency_key(),
+                                           user_id=order.user_id, **kwargs)
         db.session.commit()
     except IntegrityError:
         # The same key from a concurrent request: that request's case is the answer.
         db.session.rollback()
         case = db.session.scalar(select(ReturnCase).where(
-            ReturnCase.order_id == order.id, ReturnCase.idempotency_key == _key()))
+            ReturnCase.order_id == order.id, ReturnCase.idempotency_key == idempotency_key()))
         if case is None:
             raise
         return case_view(db.session, case), 200
@@ -338,7 +326,7 @@ def refund_return(body, case_id):
     provider confirms. A repeat with the same ``Idempotency-Key`` answers the case as it stands.
     """
     staff = _staff()
-    key = refund_request_key()
+    key = idempotency_key()
     try:
         case = refunding.refund_case(db.session, case_id, by=staff, without_return=body["without_return"],
                                      idempotency_key=key)

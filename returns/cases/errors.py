@@ -74,14 +74,6 @@ class NoReturnDestination(Conflict):
     title = _l("No warehouse or seller address accepts returns for this order.")
 
 
-class InvalidIdempotencyKey(InvalidInput):
-    code = "invalid_idempotency_key"
-    title = _l("The Idempotency-Key header is not valid.")
-
-    def __init__(self):
-        super().__init__(errors={"Idempotency-Key": [_l("8 to 100 letters, digits, '-', '_', ':' or '.'.")]})
-
-
 class DatesOutOfOrder(InvalidInput):
     code = "dates_out_of_order"
     title = _l("The dates given are not in order.")

@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 import returns.policy as policy
 from shop.db import utcnow
+from shop.errors import IdempotencyKeyReused
 from shop.orders.models import Order, OrderCharge
 from shop.payments import refunds
-from shop.payments.errors import RefundAlreadyRequested, RefundKeyReused
+from shop.payments.errors import RefundAlreadyRequested
 
 from .errors import InvalidReturnTransition, RefundWithoutReturnNotAllowed
 from .models import ReturnCase
@@ -82,7 +83,7 @@ def refund_case(session: Session, case_id: str, *, by: str | None = None, withou
 
     Takes the payment's lock, then the case's (see the module). Raises ``ReturnNotFound``,
     ``RefundAlreadyRequested`` (its refund is decided), ``InvalidReturnTransition``,
-    ``RefundWithoutReturnNotAllowed``, ``RefundKeyReused`` and the errors of
+    ``RefundWithoutReturnNotAllowed``, ``IdempotencyKeyReused`` and the errors of
     ``refunds.request_refund``. A case with nothing to refund is closed. The caller commits.
     """
     order_id = get_case(session, case_id).order_id
@@ -92,7 +93,7 @@ def refund_case(session: Session, case_id: str, *, by: str | None = None, withou
         earlier = refunds.refund_under_key(session, order_id, idempotency_key)
         if earlier is not None:
             if earlier.purpose != purpose(case.id):
-                raise RefundKeyReused()
+                raise IdempotencyKeyReused()
             return case  # the request again: its answer is the case as it stands
     if case.status in REFUND_DECIDED:
         raise RefundAlreadyRequested()

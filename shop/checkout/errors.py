@@ -94,12 +94,6 @@ class IdempotencyKeyRequired(DomainError):
     detail = _l("Send a unique Idempotency-Key (1 to 200 visible characters) with every checkout.")
 
 
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
-    title = _l("This Idempotency-Key was already used for a different request.")
-
-
 class OutOfStock(Conflict):
     """Some lines cannot be covered by stock; ``lines`` names them. Nothing was reserved."""
 

@@ -2,20 +2,19 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from flask import current_app, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.api import PageArgsSchema, page_schema, paginate
+from shop.api import PageArgsSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
 from shop.auth import BEARER, current_user, require_role
 from shop.db import UnitOfWork, db
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
 from . import refunds, services
-from .errors import InvalidRefundKey, InvalidWebhook, InvalidWebhookPayload, NothingToRefund, PaymentsNotConfigured
+from .errors import InvalidWebhook, InvalidWebhookPayload, NothingToRefund, PaymentsNotConfigured
 from .failures import failure_view
 from .models import Refund
 from .schemas import OrderPaymentSchema, OrderRefundsSchema, PaymentAlertSchema, RefundInSchema
@@ -26,19 +25,8 @@ blp = Blueprint("payments", __name__, url_prefix="/api/v1/payments", description
 admin = Blueprint("admin-payments", __name__, url_prefix="/api/v1/admin", description="Payments for operations")
 store = Blueprint("store-payments", __name__, url_prefix="/api/v1/store/orders",
                   description="Paying for an order again, e.g. with another card after a decline")
-_REFUND_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,100}")
-REFUND_KEY_PARAMETER = {"in": "header", "name": "Idempotency-Key", "required": False,
-                        "schema": {"type": "string", "minLength": 8, "maxLength": 100},
-                        "description": "a repeat of the request with the same key answers the first result "
-                                       "(a retry after a timeout refunds once); 8 to 100 of A-Z a-z 0-9 - _ : ."}
-
-
-def refund_request_key() -> str | None:
-    """The request's ``Idempotency-Key`` for a refund (``InvalidRefundKey`` when malformed), or None."""
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if key and not _REFUND_KEY.fullmatch(key):
-        raise InvalidRefundKey()
-    return key or None
+REFUND_KEY_PARAMETER = idempotency_key_parameter(
+    "a repeat of the request with the same key answers the first result (a retry after a timeout refunds once)")
 
 
 @blp.route("/stripe/webhook", methods=["POST"])
@@ -133,7 +121,7 @@ def refund_order(body, order_id):
     422 ``idempotency_key_reused``.
     """
     staff = require_role("ops", "admin")
-    key = refund_request_key()
+    key = idempotency_key()
     try:
         refunds.request_refund(db.session, order_id, body["amount_minor"], source=f"ops:{body['reason']}",
                                requested_by=staff.id, idempotency_key=key)

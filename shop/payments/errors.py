@@ -74,16 +74,3 @@ class RefundAlreadyRequested(Conflict):
     code = "refund_already_requested"
     title = _l("This has already been refunded, or its refund is being paid.")
 
-
-class RefundKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    status = 422
-    title = _l("This Idempotency-Key was already used for a different request.")
-
-
-class InvalidRefundKey(InvalidInput):
-    code = "invalid_idempotency_key"
-    title = _l("The Idempotency-Key header is not valid.")
-
-    def __init__(self):
-        super().__init__(errors={"Idempotency-Key": [_l("8 to 100 letters, digits, '-', '_', ':' or '.'.")]})

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from i18n.money import Money
 from shop.db import db, utcnow
+from shop.errors import IdempotencyKeyReused
 from shop.jobs import outbox
 
 from .errors import (
@@ -44,7 +45,6 @@ from .errors import (
     NothingToRefund,
     RefundAlreadyRequested,
     RefundExceedsBalance,
-    RefundKeyReused,
 )
 from .gateway import PAYMENTS, GatewayError
 from .models import Payment, Refund
@@ -77,7 +77,7 @@ def request_refund(session: Session, order_id: str, amount_minor: int, *, source
     """Decide a refund of ``amount_minor`` on the order's payment; the ``send_refund`` job pays it.
 
     Locks the payment row. ``idempotency_key``: a refund this order already made under the key
-    is returned as it is (a repeated request answers the first result), or ``RefundKeyReused``
+    is returned as it is (a repeated request answers the first result), or ``IdempotencyKeyReused``
     when it was for another amount, source or purpose. ``purpose``: what may be paid once (a return
     case, ``return:ret_…``); a refund pending or succeeded under it raises
     ``RefundAlreadyRequested`` (and a partial unique index refuses the commit all the same).
@@ -93,7 +93,7 @@ def request_refund(session: Session, order_id: str, amount_minor: int, *, source
         earlier = refund_under_key(session, order_id, idempotency_key)
         if earlier is not None:
             if (earlier.amount_minor, earlier.source, earlier.purpose) != (amount_minor, source, purpose):
-                raise RefundKeyReused()
+                raise IdempotencyKeyReused()
             return earlier
     if purpose and active_refund_for(session, purpose) is not None:
         raise RefundAlreadyRequested()

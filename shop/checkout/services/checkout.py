@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from i18n.money import Money
 from shop.clients import client_network
 from shop.db import UnitOfWork, utcnow
+from shop.errors import IdempotencyKeyReused
 from shop.orders.inventory import INVENTORY, StockShortage
 from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments import services as payments
@@ -29,7 +30,6 @@ from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
 from ..errors import (
     CheckoutIncomplete,
-    IdempotencyKeyReused,
     NotPurchasableHere,
     OutOfStock,
     ShippingOptionUnavailable,
