@@ -66,7 +66,9 @@ class WarrantyDecisionSchema(ma.Schema):
 
 class _EvaluateBase(StrictSchema):
     market = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=8))
-    country = ma.fields.String(validate=validate_country)
+    country = ma.fields.String(validate=validate_country, metadata={
+        "description": "the buyer's country (ISO 3166-1 alpha-2): days count in its time zones; without it, in "
+                       "every zone of the market's countries, the most favourable to the buyer"})
     category = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(CATEGORIES))
     delivered_at = UTCDateTimeField(required=True)
     seller_warranty_months = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=120))
