@@ -126,3 +126,24 @@ def test_return_options_show_the_last_day_in_the_buyers_zone(client, db_session,
     tokyo_day = utcnow().date() - timedelta(days=2)
     assert decision["window_days"] == 8 and decision["time_zone"] == "Asia/Tokyo"
     assert decision["last_day"] == (tokyo_day + timedelta(days=8)).isoformat()
+
+
+def test_the_evaluator_counts_in_the_country_given_or_in_the_markets_most_generous_zone(client, factory):
+    from tests.fulfillment.shipments.helpers import staff
+
+    body = {"market": "JP", "reason": "changed_mind", "delivered_at": "2026-12-07T23:26:00Z",
+            "requested_at": "2026-12-16T10:00:00Z"}
+    answer = client.post("/api/v1/admin/return-policy/evaluate", json={**body, "country": "JP"},
+                         headers=staff(factory))
+    assert answer.status_code == 200, answer.json
+    assert answer.json["allowed"] is True and answer.json["last_day"] == "2026-12-16"
+    assert answer.json["time_zone"] == "Asia/Tokyo"
+    # 23:30Z is still 7 December in Portugal (its last day ends at 01:00Z on the 22nd, in the Azores) but
+    # 8 December in Vienna, whose last day (the 22nd) ends at 23:00Z.
+    body = {**body, "market": "EU", "delivered_at": "2026-12-07T23:30:00Z", "requested_at": "2026-12-22T22:30:00Z"}
+    portugal = client.post("/api/v1/admin/return-policy/evaluate", json={**body, "country": "PT"},
+                           headers=staff(factory))
+    assert portugal.json["allowed"] is False and portugal.json["time_zone"] == "Atlantic/Azores"
+    anywhere = client.post("/api/v1/admin/return-policy/evaluate", json=body, headers=staff(factory))
+    assert anywhere.json["allowed"] is True and anywhere.json["time_zone"] == "Europe/Vienna"
+    assert anywhere.json["last_day"] == "2026-12-22"
