@@ -12,7 +12,16 @@ from fulfillment.carriers.manual import ManualCarrier
 from fulfillment.shipments import services, tasks
 from fulfillment.shipments.models import Shipment
 from shop.orders.models import Order
-from tests.fulfillment.shipments.helpers import PACKAGE, ago, ems_number, paid_order, shipments_of, staff, warehouse
+from tests.fulfillment.shipments.helpers import (
+    PACKAGE,
+    ago,
+    ems_number,
+    hand_over_ago,
+    paid_order,
+    shipments_of,
+    staff,
+    warehouse,
+)
 from tests.shop.checkout.helpers import make_item, make_seller
 
 
@@ -102,6 +111,7 @@ def test_the_poll_records_new_events_once_and_survives_a_carrier_outage(client, 
     number = ems_number()
     client.post(f"/api/v1/admin/shipments/{shipment.id}/hand-over", json={"tracking_number": number},
                 headers=packed["headers"])
+    hand_over_ago(db_session, shipment.id, hours=24)
     scripted.events[number] = [
         TrackingUpdate(tracking_number=number, type="in_transit", occurred_at=ago(hours=20), external_id="e1"),
         TrackingUpdate(tracking_number=number, type="delivered", occurred_at=ago(hours=1), location="Springfield",

@@ -19,6 +19,7 @@ from tests.fulfillment.shipments.helpers import (
     ago,
     ems_number,
     event,
+    hand_over_ago,
     paid_order,
     shipments_of,
     staff,
@@ -175,6 +176,7 @@ def test_the_webhook_records_each_update_once_and_refuses_forgeries(client, db_s
     headers, shipment = parcel["headers"], parcel["shipment"]
     number = ems_number()
     work(client, headers, shipment.id, tracking=number)
+    hand_over_ago(db_session, shipment.id, hours=48)
     points = [checkpoint(checkpoint_time=ago(hours=h).isoformat(), tag=tag, subtag=sub, message=msg)
               for h, tag, sub, msg in ((30, "InTransit", "InTransit_007", "Departed"),
                                        (3, "Delivered", "Delivered_001", "Front door"))]
