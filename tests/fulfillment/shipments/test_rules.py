@@ -193,7 +193,7 @@ def test_the_webhook_records_each_update_once_and_refuses_forgeries(client, db_s
     assert db_session.get(Shipment, shipment.id).status == "delivered"
     assert db_session.get(Order, parcel["order"].id).status == "delivered"
     again = _webhook(client, payload)
-    assert again.json == {"recorded": 0, "duplicate": 2, "unknown": 0, "refused": 0}
+    assert again.json == {"recorded": 0, "flagged": 0, "duplicate": 2, "unknown": 0, "refused": 0}
     assert counts(db_session)[0] == 2
 
     stranger = _webhook(client, sample_payload("EE000000000KR", checkpoints=points))
