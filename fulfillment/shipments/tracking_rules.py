@@ -5,9 +5,9 @@ Carrier clocks (and staff typing times) drift, so both limits allow ``skew``
 of now counts as now, one up to ``skew`` before the hand-over as the hand-over. Beyond
 that an event from the future is refused whoever sends it, while one from before the
 hand-over is refused from ops (they can correct it) and, from a carrier (whose feed must
-not fail), kept flagged ``before_handover``: visible in the timeline, but it never moves
-the parcel's status or dates, nor the order's. ``label_created`` is exempt: a label is
-made before the parcel leaves.
+not fail), kept flagged ``before_handover``: listed in the shipment's events for ops and
+sellers (not in the buyer's timeline), but it never moves the parcel's status or dates,
+nor the order's. ``label_created`` is exempt: a label is made before the parcel leaves.
 """
 from __future__ import annotations
 
