@@ -66,6 +66,8 @@ def load_config(instance_path: Path) -> dict:
         "SELLER_LOCALE": env("SELLER_LOCALE") or "ko",
         "AFTERSHIP_WEBHOOK_SECRET": env("AFTERSHIP_WEBHOOK_SECRET") or None,
         "CARRIER_ADAPTERS": _mapping(env("CARRIER_ADAPTERS")),
+        # Carrier clocks drift: how far (seconds) a tracking event may lie ahead of now or before the hand-over.
+        "TRACKING_CLOCK_SKEW_SECONDS": int(env("TRACKING_CLOCK_SKEW_SECONDS") or 300),
         "EXPORTS_FOLDER": str(instance_path / "exports"),
         "JSON_SORT_KEYS": False,
         # flask-smorest / OpenAPI

@@ -13,7 +13,7 @@ from shop.api import page_schema, paginate
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
-from . import papers, services
+from . import papers, services, tracking_rules
 from .errors import BadWebhookSignature, InvalidWebhookPayload, UnknownTrackingSource
 from .schemas import (
     CancelSchema,
@@ -136,10 +136,15 @@ def reship(shipment_id):
 @admin.response(200, EventResultSchema)
 @admin.doc(security=BEARER)
 def add_event(data, shipment_id):
-    """Record a tracking event by hand (manual carrier); the same event twice is recorded once."""
+    """Record a tracking event by hand (manual carrier); the same event twice is recorded once.
+
+    An event dated before the hand-over (beyond ``TRACKING_CLOCK_SKEW_SECONDS``), other than
+    ``label_created``, is refused: 422 ``event_before_handover``.
+    """
     actor = _staff()
     _, shipment = services.lock_with_order(db.session, shipment_id)
-    event, created = services.record_event(db.session, shipment, source="ops", actor=actor, **data)
+    event, created = services.record_event(db.session, shipment, source="ops", actor=actor,
+                                           skew=tracking_rules.clock_skew(current_app.config), **data)
     db.session.commit()
     view = shipment_view(shipment)
     return {"created": created, "event": next(e for e in view["events"] if e["id"] == event.id), "shipment": view}
@@ -200,7 +205,8 @@ def webhook(name):
     """A tracking update signed with the configured secret (bad → 401, nothing changes).
 
     Updates for tracking numbers no shipment has are counted, not refused; a repeated
-    delivery records nothing new.
+    delivery records nothing new. An update dated before the parcel's hand-over is recorded
+    flagged ``before_handover`` and counted as ``flagged``: it moves neither parcel nor order.
     """
     parser = registry.webhook_for(name)
     if parser is None:
@@ -215,9 +221,10 @@ def webhook(name):
         log.warning("%s webhook malformed: %s", name, exc)
         raise InvalidWebhookPayload() from exc
     try:
-        counts = services.record_updates(db.session, updates, source="webhook")
+        counts = services.record_updates(db.session, updates, source="webhook",
+                                         skew=tracking_rules.clock_skew(current_app.config))
         db.session.commit()
     except IntegrityError:  # a concurrent delivery of the same update
         db.session.rollback()
-        counts = {"recorded": 0, "duplicate": len(updates), "unknown": 0, "refused": 0}
+        counts = {"recorded": 0, "flagged": 0, "duplicate": len(updates), "unknown": 0, "refused": 0}
     return counts

@@ -1,6 +1,8 @@
 """Errors of the shipment services; each renders as a problem document with its ``code``."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 
 from shop.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthorized
@@ -54,6 +56,20 @@ class EventInFuture(InvalidInput):
 
     def __init__(self):
         super().__init__(errors={"occurred_at": [_l("Give a time that has passed.")]})
+
+
+class EventBeforeHandOver(InvalidInput):
+    """An event (other than the label) dated before the parcel was handed over, beyond the clock skew."""
+
+    code = "event_before_handover"
+    title = _l("A tracking event cannot happen before the parcel was handed over to the carrier.")
+
+    def __init__(self, handed_over_at: datetime):
+        super().__init__(errors={"occurred_at": [_l("Give a time at or after the hand-over.")]})
+        self.handed_over_at = handed_over_at
+
+    def extra(self) -> dict:
+        return {"handed_over_at": self.handed_over_at.isoformat()}
 
 
 class NothingToReship(Conflict):

@@ -16,6 +16,8 @@ TERMINAL = ("delivered", "returned_to_sender", "canceled")
 EVENT_TYPES = ("label_created", "picked_up", "in_transit", "customs_hold", "customs_cleared", "out_for_delivery",
                "delivered", "exception", "returned_to_sender")
 EVENT_SOURCES = ("ops", "webhook", "poll", "carrier")
+# Why a recorded event was kept out of the parcel's status and dates (``tracking_rules``).
+EVENT_FLAGS = ("before_handover",)
 
 
 class Shipment(Timestamped, db.Model):
@@ -130,7 +132,11 @@ class ShipmentPackage(db.Model):
 
 
 class TrackingEvent(db.Model):
-    """What happened to a parcel and when (the carrier's time); recorded once per ``dedupe_key``."""
+    """What happened to a parcel and when (the carrier's time); recorded once per ``dedupe_key``.
+
+    ``flag`` (one of ``EVENT_FLAGS``) marks a carrier event kept in the timeline for the
+    record that did not move the parcel: e.g. one dated before the hand-over.
+    """
 
     __tablename__ = "tracking_events"
 
@@ -143,6 +149,7 @@ class TrackingEvent(db.Model):
     source: Mapped[str] = mapped_column(String(16))
     dedupe_key: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str | None] = mapped_column(String(64))
+    flag: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     shipment: Mapped[Shipment] = relationship(back_populates="events")
@@ -150,5 +157,6 @@ class TrackingEvent(db.Model):
     __table_args__ = (
         CheckConstraint(in_check("type", EVENT_TYPES), name="type"),
         CheckConstraint(in_check("source", EVENT_SOURCES), name="source"),
+        CheckConstraint(in_check("flag", EVENT_FLAGS), name="flag"),
         UniqueConstraint("shipment_id", "dedupe_key", name="uq_tracking_events_shipment_dedupe"),
     )

@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
 
-from .models import EVENT_TYPES, SHIPMENT_STATUSES
+from .models import EVENT_FLAGS, EVENT_TYPES, SHIPMENT_STATUSES
 
 # A parcel of more than 70 kg or 3 m on a side is not a parcel any service here takes.
 WEIGHT = ma.validate.Range(min=1, max=70_000)
@@ -63,6 +63,10 @@ class EventSchema(ma.Schema):
     note = ma.fields.String(allow_none=True)
     source = ma.fields.String()
     actor = ma.fields.String(allow_none=True)
+    flag = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(EVENT_FLAGS), metadata={
+        "description": "null: the event counts. before_handover: a carrier event dated before the parcel's "
+                       "hand-over (beyond the allowed clock skew), kept for the record; it changed neither the "
+                       "parcel's status and dates nor the order's, and the buyer does not see it"})
 
 
 class ShipmentSchema(ma.Schema):
@@ -123,6 +127,8 @@ class EventResultSchema(ma.Schema):
 
 class WebhookResultSchema(ma.Schema):
     recorded = ma.fields.Integer()
+    flagged = ma.fields.Integer(metadata={"description": "recorded, but dated before the parcel's hand-over: "
+                                                         "they moved nothing (the events' flag before_handover)"})
     duplicate = ma.fields.Integer()
     unknown = ma.fields.Integer()
     refused = ma.fields.Integer()

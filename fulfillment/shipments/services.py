@@ -10,11 +10,11 @@ reservation lines; a second run (or a retry after a crash) finds them and adds n
 and the unique constraints (order, warehouse, attempt) and (reservation line) stop a
 concurrent run. Hand-over ships exactly the shipment's reservation lines, once.
 
-Tracking: events are recorded once per ``dedupe_key``. The shipment's status follows
-the events by rank (``handed_over`` < ``in_transit`` = ``exception`` < ``delivered`` =
-``returned_to_sender``): an event never lowers the rank, an event of the same rank only
-applies when it happened at or after the one that set the status, and ``delivered``
-and ``returned_to_sender`` are final. So a late event never moves a parcel backwards.
+Tracking: events are recorded once per ``dedupe_key``. The shipment's status follows the events
+by rank (``handed_over`` < ``in_transit`` = ``exception`` < ``delivered`` = ``returned_to_sender``):
+an event never lowers the rank, an event of the same rank only applies when it happened at or after
+the one that set the status, and ``delivered`` and ``returned_to_sender`` are final. So a late event
+never moves a parcel backwards, nor does one dated before the hand-over (``tracking_rules``).
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from shop.jobs.outbox import defer
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderLine
 
+from . import tracking_rules
 from .errors import (
     EventInFuture,
     InvalidShipmentTransition,
@@ -60,8 +61,6 @@ EVENT_STATUS = {
 }
 RANK = {"handed_over": 1, "in_transit": 2, "exception": 2, "delivered": 3, "returned_to_sender": 3}
 FINAL = ("delivered", "returned_to_sender")
-# Carrier clocks drift; a few minutes ahead of ours is still "now".
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def carrier_of(shipment: Shipment):
@@ -387,17 +386,17 @@ def _dedupe_key(type: str, occurred_at: datetime, location: str | None, note: st
 
 def record_event(session: Session, shipment: Shipment, *, type: str, occurred_at: datetime,
                  location: str | None = None, note: str | None = None, source: str = "ops",
-                 dedupe_key: str | None = None, actor: str | None = None) -> tuple[TrackingEvent, bool]:
+                 dedupe_key: str | None = None, actor: str | None = None,
+                 skew: timedelta = tracking_rules.DEFAULT_SKEW) -> tuple[TrackingEvent, bool]:
     """Record one tracking event on a (locked) shipment; ``(event, created)``.
 
-    The same event again (same ``dedupe_key``: the carrier's id, else type, time, place
-    and note) returns the first one and changes nothing. Raises ``EventInFuture``, and
-    ``NotYetShipped`` for a carrier event before hand-over (only ``label_created`` may
-    come first). A delivery of the order's last parcel marks the order delivered.
+    The same event again (same ``dedupe_key``: the carrier's id, else type, time, place and note)
+    returns the first one and changes nothing. Raises ``NotYetShipped`` for an event before hand-over
+    but ``label_created``, and what ``tracking_rules.check_event_time`` raises; an event it flags is
+    recorded and moves nothing. A delivery of the order's last parcel marks the order delivered.
     """
-    if occurred_at.tzinfo is None or occurred_at > utcnow() + CLOCK_SKEW:
-        raise EventInFuture()
-    occurred_at = min(occurred_at, utcnow())
+    occurred_at, flag = tracking_rules.check_event_time(shipment, type=type, occurred_at=occurred_at,
+                                                        source=source, now=utcnow(), skew=skew)
     if shipment.status == "canceled" or (type != "label_created" and shipment.status in UNSHIPPED):
         raise NotYetShipped()
     key = dedupe_key or _dedupe_key(type, occurred_at, location, note)
@@ -406,7 +405,7 @@ def record_event(session: Session, shipment: Shipment, *, type: str, occurred_at
     if found is not None:
         return found, False
     event = TrackingEvent(shipment_id=shipment.id, type=type, occurred_at=occurred_at, location=location,
-                          note=note, source=source, dedupe_key=key, actor=actor)
+                          note=note, source=source, dedupe_key=key, actor=actor, flag=flag)
     try:
         with session.begin_nested():
             session.add(event)
@@ -415,7 +414,7 @@ def record_event(session: Session, shipment: Shipment, *, type: str, occurred_at
         return session.scalar(select(TrackingEvent).where(TrackingEvent.shipment_id == shipment.id,
                                                           TrackingEvent.dedupe_key == key)), False
     target = EVENT_STATUS[type]
-    if target and _advances(shipment, target, occurred_at):
+    if target and flag is None and _advances(shipment, target, occurred_at):
         shipment.status, shipment.last_event_at = target, occurred_at
         if target == "delivered":
             shipment.delivered_at = occurred_at
@@ -446,13 +445,14 @@ def _deliver_order(session: Session, order: Order) -> None:
     orders.mark_delivered(session, order, max(s.delivered_at for s in live))
 
 
-def record_updates(session: Session, updates: list[TrackingUpdate], *, source: str) -> dict:
+def record_updates(session: Session, updates: list[TrackingUpdate], *, source: str,
+                   skew: timedelta = tracking_rules.DEFAULT_SKEW) -> dict:
     """Apply carrier updates (webhook or poll) to the shipments with their tracking numbers.
 
-    Unknown tracking numbers and updates a shipment cannot take yet are counted, not
-    raised: a carrier's feed must not fail on one parcel. Returns the counts.
+    Unknown tracking numbers and updates a shipment cannot take yet are counted, not raised: a carrier's
+    feed must not fail on one parcel. Returns the counts (``flagged``: recorded, moved nothing).
     """
-    counts = {"recorded": 0, "duplicate": 0, "unknown": 0, "refused": 0}
+    counts = {"recorded": 0, "flagged": 0, "duplicate": 0, "unknown": 0, "refused": 0}
     for item in sorted(updates, key=lambda u: (u.tracking_number, u.occurred_at)):
         shipment_id = session.scalar(select(Shipment.id).where(Shipment.tracking_number == item.tracking_number))
         if shipment_id is None:
@@ -460,13 +460,13 @@ def record_updates(session: Session, updates: list[TrackingUpdate], *, source: s
             continue
         _, shipment = lock_with_order(session, shipment_id)
         try:
-            _, created = record_event(session, shipment, type=item.type, occurred_at=item.occurred_at,
-                                      location=item.location, note=item.note, source=source,
-                                      dedupe_key=item.external_id)
+            event, created = record_event(session, shipment, type=item.type, occurred_at=item.occurred_at,
+                                          location=item.location, note=item.note, source=source,
+                                          dedupe_key=item.external_id, skew=skew)
         except (NotYetShipped, EventInFuture):
             counts["refused"] += 1
             continue
-        counts["recorded" if created else "duplicate"] += 1
+        counts["duplicate" if not created else "flagged" if event.flag else "recorded"] += 1
     return counts
 
 

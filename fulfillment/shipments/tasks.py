@@ -19,7 +19,7 @@ from fulfillment.carriers.base import Party as CarrierParty
 from fulfillment.customs.rules import export_rules
 from shop.db import db, utcnow
 
-from . import papers, services
+from . import papers, services, tracking_rules
 from .models import Shipment
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,8 @@ def poll_tracking(limit: int = 200) -> dict:
     session = db.session
     due = services.pollable(session, limit=limit)
     session.commit()
-    counts = {"polled": 0, "failed": 0, "recorded": 0, "duplicate": 0, "unknown": 0, "refused": 0}
+    counts = {"polled": 0, "failed": 0, "recorded": 0, "flagged": 0, "duplicate": 0, "unknown": 0, "refused": 0}
+    skew = tracking_rules.clock_skew(current_app.config)
     carriers = {}
     for shipment_id, code, tracking_number in due:
         carrier = carriers.get(code) or carriers.setdefault(code, registry.carrier_for(
@@ -95,7 +96,7 @@ def poll_tracking(limit: int = 200) -> dict:
             continue
         counts["polled"] += 1
         if updates:
-            for key, value in services.record_updates(session, updates, source="poll").items():
+            for key, value in services.record_updates(session, updates, source="poll", skew=skew).items():
                 counts[key] += value
         services.touch(session, shipment_id)
         session.commit()

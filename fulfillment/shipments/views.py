@@ -47,13 +47,17 @@ def _iso(value):
 
 
 def timeline(shipment: Shipment) -> list[dict]:
-    """The parcel's history for its buyer, oldest first: hand-over, then each carrier event."""
+    """The parcel's history for its buyer, oldest first: hand-over, then each carrier event.
+
+    Flagged events (dated before the hand-over) are left out: they did not happen to this
+    parcel as far as the buyer is concerned, and would contradict its status.
+    """
     entries = []
     if shipment.handed_over_at:
         entries.append({"type": "handed_over", "label": str(HANDED_OVER), "occurred_at": shipment.handed_over_at,
                         "location": None, "note": None})
     entries += [{"type": e.type, "label": str(EVENT_LABELS[e.type]), "occurred_at": e.occurred_at,
-                 "location": e.location, "note": e.note} for e in shipment.events]
+                 "location": e.location, "note": e.note} for e in shipment.events if e.flag is None]
     entries.sort(key=lambda e: e["occurred_at"])
     return [{**e, "occurred_at": _iso(e["occurred_at"])} for e in entries]
 
@@ -102,7 +106,7 @@ def shipment_view(shipment: Shipment, *, seller_id: str | None = None) -> dict:
                    "seller_id": ln.seller_id, "sku": ln.sku, "quantity": ln.quantity, "level_id": ln.level_id}
                   for ln in lines],
         "events": [{"id": e.id, "type": e.type, "label": str(EVENT_LABELS[e.type]), "occurred_at": e.occurred_at,
-                    "location": e.location, "note": e.note, "source": e.source,
+                    "location": e.location, "note": e.note, "source": e.source, "flag": e.flag,
                     "actor": e.actor if seller_id is None else None} for e in shipment.events],
         "created_at": shipment.created_at, "booked_at": shipment.booked_at, "picked_at": shipment.picked_at,
         "packed_at": shipment.packed_at, "handed_over_at": shipment.handed_over_at,

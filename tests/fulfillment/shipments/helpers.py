@@ -98,6 +98,16 @@ def work(client, headers, shipment_id, *, tracking: str | None = None, package=P
                        json={"tracking_number": tracking or ems_number()}, headers=headers)
 
 
+def hand_over_ago(session, shipment_id, **kwargs) -> None:
+    """Move a parcel's hand-over (and its order's shipping date) back by ``kwargs``, as the demo
+    does: the carrier events a test then sends, dated hours ago, come after it. Committed."""
+    shipment = session.get(Shipment, shipment_id)
+    shipment.handed_over_at = shipment.last_event_at = ago(**kwargs)
+    order = session.get(Order, shipment.order_id)
+    order.shipped_at = min(order.shipped_at or shipment.handed_over_at, shipment.handed_over_at)
+    session.commit()
+
+
 def event(client, headers, shipment_id, type_, when, **extra):
     return client.post(f"/api/v1/admin/shipments/{shipment_id}/events",
                        json={"type": type_, "occurred_at": when.isoformat(), **extra}, headers=headers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -12,7 +13,16 @@ from fulfillment.carriers.manual import ManualCarrier
 from fulfillment.shipments import services, tasks
 from fulfillment.shipments.models import Shipment
 from shop.orders.models import Order
-from tests.fulfillment.shipments.helpers import PACKAGE, ago, ems_number, paid_order, shipments_of, staff, warehouse
+from tests.fulfillment.shipments.helpers import (
+    PACKAGE,
+    ago,
+    ems_number,
+    hand_over_ago,
+    paid_order,
+    shipments_of,
+    staff,
+    warehouse,
+)
 from tests.shop.checkout.helpers import make_item, make_seller
 
 
@@ -102,6 +112,7 @@ def test_the_poll_records_new_events_once_and_survives_a_carrier_outage(client, 
     number = ems_number()
     client.post(f"/api/v1/admin/shipments/{shipment.id}/hand-over", json={"tracking_number": number},
                 headers=packed["headers"])
+    hand_over_ago(db_session, shipment.id, hours=24)
     scripted.events[number] = [
         TrackingUpdate(tracking_number=number, type="in_transit", occurred_at=ago(hours=20), external_id="e1"),
         TrackingUpdate(tracking_number=number, type="delivered", occurred_at=ago(hours=1), location="Springfield",
@@ -118,6 +129,26 @@ def test_the_poll_records_new_events_once_and_survives_a_carrier_outage(client, 
     assert db_session.get(Shipment, shipment.id).status == "delivered"
     assert db_session.get(Order, packed["order"].id).status == "delivered"
     assert tasks.poll_tracking()["polled"] == 0  # delivered parcels are no longer asked about
+
+
+def test_the_poll_keeps_an_event_before_the_hand_over_flagged_and_moves_nothing(client, db_session, scripted, packed):
+    shipment, order = packed["shipment"], packed["order"]
+    number = ems_number()
+    client.post(f"/api/v1/admin/shipments/{shipment.id}/hand-over", json={"tracking_number": number},
+                headers=packed["headers"])
+    db_session.expire_all()
+    handed_over_at = db_session.get(Shipment, shipment.id).handed_over_at
+    scripted.events[number] = [TrackingUpdate(tracking_number=number, type="delivered", external_id="early",
+                                              occurred_at=handed_over_at - timedelta(days=2))]
+    counts = tasks.poll_tracking()
+    assert (counts["flagged"], counts["recorded"], counts["refused"]) == (1, 0, 0)
+    db_session.expire_all()
+    parcel = db_session.get(Shipment, shipment.id)
+    assert (parcel.status, parcel.delivered_at, parcel.last_event_at) == ("handed_over", None, handed_over_at)
+    assert [(e.type, e.flag, e.source) for e in parcel.events] == [("delivered", "before_handover", "poll")]
+    order = db_session.get(Order, order.id)
+    assert (order.status, order.delivered_at) == ("shipped", None)
+    assert tasks.poll_tracking()["duplicate"] == 1  # still on its way: asked again, nothing new
 
 
 def test_the_invoice_names_the_seller_when_it_ships_from_its_own_warehouse(client, db_session, packed):

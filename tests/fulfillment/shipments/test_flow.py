@@ -15,6 +15,7 @@ from tests.fulfillment.shipments.helpers import (
     PACKAGE,
     ago,
     event,
+    hand_over_ago,
     order_token,
     paid_order,
     shipments_of,
@@ -56,6 +57,7 @@ def test_two_sellers_in_the_consolidation_hub_leave_as_one_parcel(client, db_ses
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert a.sku in text and b.sku in text
 
+    hand_over_ago(db_session, parcel.id, hours=48)
     times = {hours: ago(hours=hours) for hours in (40, 30, 10, 2)}
     for type_, hours in (("picked_up", 40), ("in_transit", 30), ("customs_cleared", 10), ("delivered", 2)):
         response = event(client, headers, parcel.id, type_, times[hours], location="LA")
@@ -104,6 +106,8 @@ def test_a_seller_shipping_from_its_own_warehouse_makes_two_parcels(client, db_s
     seller_mail = db_session.scalar(select(Notification).where(Notification.template == "seller_shipment_shipped"))
     assert seller_mail is not None and seller_mail.recipient == own_seller.contact_email
 
+    for parcel in (first, second):
+        hand_over_ago(db_session, parcel.id, hours=6)
     assert event(client, headers, first.id, "delivered", ago(hours=5)).status_code == 200
     db_session.expire_all()
     assert db_session.get(Order, order.id).status == "shipped"

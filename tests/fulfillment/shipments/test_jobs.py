@@ -26,7 +26,7 @@ from shop.jobs.runner import run_task
 from shop.notifications.models import Notification
 from shop.orders.models import Order
 from tests.conftest import Factory
-from tests.fulfillment.shipments.helpers import ago, event, paid_order, warehouse, work
+from tests.fulfillment.shipments.helpers import ago, event, hand_over_ago, paid_order, warehouse, work
 from tests.shop.checkout.helpers import make_item, make_seller
 from tests.shop.jobs.jobs_for_tests import run_worker
 
@@ -77,6 +77,7 @@ def test_a_worker_takes_a_paid_order_to_delivered(app, client, committed_db, red
         relay_pending(committed_db, redis_conn)
         run_worker(redis_conn)  # the booking job (manual carrier: nothing to book) and the e-mails
     for parcel in parcels:
+        hand_over_ago(committed_db, parcel, hours=2)
         assert event(client, headers, parcel, "delivered", ago(hours=1)).status_code == 200
     relay_pending(committed_db, redis_conn)
     run_worker(redis_conn)

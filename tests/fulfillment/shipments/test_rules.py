@@ -19,6 +19,7 @@ from tests.fulfillment.shipments.helpers import (
     ago,
     ems_number,
     event,
+    hand_over_ago,
     paid_order,
     shipments_of,
     staff,
@@ -175,6 +176,7 @@ def test_the_webhook_records_each_update_once_and_refuses_forgeries(client, db_s
     headers, shipment = parcel["headers"], parcel["shipment"]
     number = ems_number()
     work(client, headers, shipment.id, tracking=number)
+    hand_over_ago(db_session, shipment.id, hours=48)
     points = [checkpoint(checkpoint_time=ago(hours=h).isoformat(), tag=tag, subtag=sub, message=msg)
               for h, tag, sub, msg in ((30, "InTransit", "InTransit_007", "Departed"),
                                        (3, "Delivered", "Delivered_001", "Front door"))]
@@ -191,7 +193,7 @@ def test_the_webhook_records_each_update_once_and_refuses_forgeries(client, db_s
     assert db_session.get(Shipment, shipment.id).status == "delivered"
     assert db_session.get(Order, parcel["order"].id).status == "delivered"
     again = _webhook(client, payload)
-    assert again.json == {"recorded": 0, "duplicate": 2, "unknown": 0, "refused": 0}
+    assert again.json == {"recorded": 0, "flagged": 0, "duplicate": 2, "unknown": 0, "refused": 0}
     assert counts(db_session)[0] == 2
 
     stranger = _webhook(client, sample_payload("EE000000000KR", checkpoints=points))
