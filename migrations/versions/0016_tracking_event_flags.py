@@ -1,15 +1,13 @@
 """tracking_events: flag (a carrier event kept for the record that moved nothing, e.g. dated before the hand-over)
 
 Revision ID: 0016
-Revises: 0014
-
-0015 is being written on another branch; whichever merges second re-chains onto the other.
+Revises: 0015
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
