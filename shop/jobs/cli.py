@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import time
 
 import click
@@ -106,12 +105,6 @@ def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False)
                 log.warning("could not enqueue %s", periodic.name, exc_info=True)
 
 
-def _exit_cleanly(signum, frame) -> None:
-    # SIGTERM's default would skip the exit hooks, which stop the embedded Redis when this
-    # process is its last user.
-    raise SystemExit(0)
-
-
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Enqueue each periodic job once, relay the outbox, and exit.")
 @with_appcontext
@@ -119,7 +112,6 @@ def scheduler_command(once: bool) -> None:
     """Run the periodic jobs, relay the outbox and resume retries, every few seconds (run exactly one)."""
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
-    signal.signal(signal.SIGTERM, _exit_cleanly)
     last_run: dict[str, float] = {}
     while True:
         scheduler_tick(app, last_run, everything=once)

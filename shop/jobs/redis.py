@@ -10,7 +10,10 @@ The embedded server keeps its data file and unix socket under ``instance/``. Wha
 * **Stopped with the last process.** Each process that uses the server leaves its pid
   under ``instance/redis-users/``; when it exits it removes it and shuts the server down
   if no other listed process is alive (``release_embedded``; ``.ci/up`` runs it with
-  ``force`` when it stops). A server left by a killed process is reused by the next start.
+  ``force`` when it stops). A process started by the ``flask`` command line does so on
+  SIGTERM too (``release_on_signals``); RQ's worker turns SIGTERM and SIGINT into a warm
+  shutdown that ends the same way. A server left by a process killed outright (SIGKILL)
+  is reused by the next start.
 * **Fails fast.** Clients do not retry a failed connection and wait at most
   ``CONNECT_TIMEOUT`` seconds, so a request that defers a job while Redis is down loses
   well under a second; the outbox keeps the job and the relay pushes it later.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import atexit
 import fcntl
 import os
+import signal
 import threading
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -170,7 +174,7 @@ def release_embedded(path: str, *, force: bool = False) -> bool:
         alive = []
         for name in (os.listdir(users) if os.path.isdir(users) else []):
             pid = int(name) if name.isdigit() else 0
-            if pid == os.getpid() or not pid or not psutil.pid_exists(pid):
+            if pid == os.getpid() or not pid or not _alive(psutil, pid):
                 os.unlink(os.path.join(users, name))
             else:
                 alive.append(pid)
@@ -186,3 +190,40 @@ def release_embedded(path: str, *, force: bool = False) -> bool:
         except redis.RedisError:
             return False
         return True
+
+
+def _alive(psutil, pid: int) -> bool:
+    # A killed process its parent has not reaped yet is a zombie: it uses nothing any more.
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:
+        return True  # not ours to inspect: count it as a user
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def release_on_signals(app: Flask) -> None:
+    """Let SIGTERM (and SIGINT, where nothing handles it) end a ``flask`` command through
+    ``SystemExit``, so that the exit hook releases the embedded server.
+
+    Their default action kills the process without running exit hooks, and a ``flask
+    run`` or worker stopped that way left the server running. Only handlers still at the
+    default are replaced: RQ's worker installs its own for a warm shutdown (which exits
+    normally) once it starts working, and a server like gunicorn keeps its own. Nothing is
+    installed for a process not started by the ``flask`` command line (tests, gunicorn):
+    there SIGTERM keeps its meaning. It must run in the main thread, where the app is
+    loaded: the server itself is often first opened by a request thread.
+    """
+    import click
+
+    if app.config.get("REDIS_URL") or click.get_current_context(silent=True) is None:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _exit_on_signal)
