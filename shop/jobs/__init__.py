@@ -4,7 +4,7 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     """The outbox's session hooks, the relay, the ops endpoints, ``flask worker`` and ``flask scheduler``,
-    and (under the ``flask`` command line) SIGTERM releasing the embedded Redis."""
+    and (under the ``flask`` command line) SIGTERM ending the process through its exit hooks."""
     from shop.api import register_blueprints
 
     from . import api, models  # noqa: F401 - models: the tables in the metadata

@@ -208,19 +208,20 @@ def _exit_on_signal(signum, frame) -> None:
 
 def release_on_signals(app: Flask) -> None:
     """Let SIGTERM (and SIGINT, where nothing handles it) end a ``flask`` command through
-    ``SystemExit``, so that the exit hook releases the embedded server.
+    ``SystemExit``, so that its exit hooks run: the one that releases the embedded server,
+    and the unwinding that closes the database session.
 
     Their default action kills the process without running exit hooks, and a ``flask
-    run`` or worker stopped that way left the server running. Only handlers still at the
-    default are replaced: RQ's worker installs its own for a warm shutdown (which exits
-    normally) once it starts working, and a server like gunicorn keeps its own. Nothing is
-    installed for a process not started by the ``flask`` command line (tests, gunicorn):
-    there SIGTERM keeps its meaning. It must run in the main thread, where the app is
-    loaded: the server itself is often first opened by a request thread.
+    run`` or worker stopped that way left the embedded server running. Only handlers still
+    at the default are replaced: RQ's worker installs its own for a warm shutdown (which
+    exits normally) once it starts working, and a server like gunicorn keeps its own.
+    Nothing is installed for a process not started by the ``flask`` command line (tests,
+    gunicorn): there SIGTERM keeps its meaning. It must run in the main thread, where the
+    app is loaded: the embedded server itself is often first opened by a request thread.
     """
     import click
 
-    if app.config.get("REDIS_URL") or click.get_current_context(silent=True) is None:
+    if click.get_current_context(silent=True) is None:
         return
     if threading.current_thread() is not threading.main_thread():
         return
