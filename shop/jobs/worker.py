@@ -32,6 +32,18 @@ class Worker(SimpleWorker):
         stop_reconnecting()
         super().request_force_stop(signum, frame)
 
+    def unsubscribe(self):
+        # RQ unsubscribes, then waits without a bound for its pubsub thread to stop. A thread
+        # that reads the unsubscribe reply before it is told to stop goes back to wait for a
+        # subscription for its whole poll timeout (a minute), and so does the shutdown. Telling
+        # it to stop first, then unsubscribing (which wakes it), ends it at once.
+        if self.pubsub_thread:
+            self.log.info("Worker %s: unsubscribing from channel %s", self.name, self.pubsub_channel_name)
+            self.pubsub_thread.stop(timeout=0)
+            self.pubsub.unsubscribe()
+            self.pubsub_thread.join(timeout=1)
+            self.pubsub.close()
+
     def teardown(self):
         try:
             super().teardown()

@@ -97,7 +97,7 @@ def test_worker_and_scheduler_ride_out_a_redis_outage(app, committed_db, redis_s
         caught_up = time.monotonic() - back_at
         alive = worker.poll() is None, scheduler.poll() is None
     finally:
-        codes = [stop(process) for process in (worker, scheduler)]
+        codes = [stop(process, timeout=15) for process in (worker, scheduler)]  # a warm shutdown is quick
 
     assert alive == (True, True), output()
     assert codes[0] == 0 and codes[1] is not None, (codes, output())  # each stopped on request, not killed
