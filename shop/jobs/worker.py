@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from redis.exceptions import ConnectionError, TimeoutError
+import redis
 from rq import SimpleWorker
 from rq.worker import WorkerStatus
 
@@ -47,6 +47,6 @@ class Worker(SimpleWorker):
     def teardown(self):
         try:
             super().teardown()
-        except (ConnectionError, TimeoutError) as exc:
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
             log.warning("worker %s stopped while Redis was unreachable; its registration expires: %s",
                         self.name, exc)
