@@ -41,7 +41,11 @@ def test_web_worker_and_scheduler_stopped_by_a_signal_leave_no_embedded_redis(tm
 
     # then: each went through its exit hooks, and the last one stopped the server
     socket = redis.Redis(unix_socket_path=str(instance / "redis.sock"), socket_connect_timeout=0.3)
-    assert wait_until(lambda: not embedded_servers(instance), 10), (
-        codes, {name: (tmp_path / f"{name}.log").read_text()[-1500:] for name in processes})
-    assert not answers(socket)
-    assert not list(users.iterdir())
+    try:
+        assert wait_until(lambda: not embedded_servers(instance), 10), (
+            codes, {name: (tmp_path / f"{name}.log").read_text()[-1500:] for name in processes})
+        assert not answers(socket)
+        assert not list(users.iterdir())
+    finally:
+        for server in embedded_servers(instance):  # a failed run leaves no server behind either
+            server.kill()
