@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import time
 
 import click
@@ -12,7 +11,7 @@ from flask.cli import with_appcontext
 from shop.db import db
 
 from .outbox import relay_pending
-from .redis import get_redis, revive_embedded
+from .redis import RECONNECT_MAX_SECONDS, connect, get_redis, revive_embedded
 from .runner import bind_app
 from .schedule import periodic_jobs
 from .services import QUEUES
@@ -66,27 +65,33 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     built: no fork, so database pools and the embedded Redis stay valid; run
     several workers for parallelism. Retries are put back on their queues by
     ``flask scheduler`` (and by a ``--burst`` run itself); RQ's forked scheduler
-    is not started. The worker reconnects by itself when Redis comes back.
+    is not started. The worker's own client waits for Redis when it is down
+    (``shop.jobs.reconnect``), so an outage pauses the worker rather than ending it;
+    the app's client, which jobs defer through, still fails fast.
     """
-    from rq import Queue, SimpleWorker
+    from rq import Queue
+
+    from .worker import Worker
 
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
     bind_app(app)
-    connection = get_redis(app)
     _relay_once(app)
-    worker = SimpleWorker([Queue(q, connection=connection) for q in (queues or QUEUES)],
-                          connection=connection)
-    worker.max_connection_wait_time = 10  # seconds between reconnection attempts, at most
+    connection = connect(app, reconnecting=True)
+    worker = Worker([Queue(q, connection=connection) for q in (queues or QUEUES)], connection=connection)
     worker.work(burst=burst, with_scheduler=burst)
 
 
-def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False) -> None:
+def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False) -> bool:
     """One round of the scheduler: revive the embedded Redis if needed, relay the outbox,
-    put due retries back on their queues, enqueue the periodic jobs that are due."""
+    put due retries back on their queues, enqueue the periodic jobs that are due.
+
+    Returns False, having done nothing, when Redis does not answer (the outbox keeps the work).
+    """
     from rq import Queue
 
-    revive_embedded(app)
+    if not revive_embedded(app):
+        return False
     _relay_once(app)
     try:
         enqueue_due_retries(get_redis(app))
@@ -104,25 +109,39 @@ def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False)
                 last_run[periodic.name] = now
             except Exception:  # noqa: BLE001 - Redis down: try next tick
                 log.warning("could not enqueue %s", periodic.name, exc_info=True)
-
-
-def _exit_cleanly(signum, frame) -> None:
-    # SIGTERM's default would skip the exit hooks, which stop the embedded Redis when this
-    # process is its last user.
-    raise SystemExit(0)
+    return True
 
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Enqueue each periodic job once, relay the outbox, and exit.")
 @with_appcontext
 def scheduler_command(once: bool) -> None:
-    """Run the periodic jobs, relay the outbox and resume retries, every few seconds (run exactly one)."""
+    """Run the periodic jobs, relay the outbox and resume retries, every few seconds (run exactly one).
+
+    While Redis does not answer it tries again after 1, 2, 4 … seconds (at most
+    ``RECONNECT_MAX_SECONDS``), one log line per attempt, and goes on where it was when
+    Redis is back; no error of one round ends the loop.
+    """
+    from .reconnect import next_wait
+
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO)
-    signal.signal(signal.SIGTERM, _exit_cleanly)
     last_run: dict[str, float] = {}
+    failures = 0
     while True:
-        scheduler_tick(app, last_run, everything=once)
+        try:
+            answered = scheduler_tick(app, last_run, everything=once)
+        except Exception:  # noqa: BLE001 - one failed round must not end the scheduler
+            log.exception("scheduler round failed")
+            answered = None
+        if answered is False:
+            failures += 1
+            wait = next_wait(failures, RECONNECT_MAX_SECONDS)
+            log.warning("Redis unreachable (attempt %d); trying again in %.0f s", failures, wait)
+        else:
+            if failures:
+                log.warning("Redis answers again after %d failed attempt(s)", failures)
+            failures, wait = 0, TICK_SECONDS
         if once:
             return
-        time.sleep(TICK_SECONDS)
+        time.sleep(wait)

@@ -9,7 +9,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psutil
 import redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
@@ -19,6 +18,7 @@ from shop.jobs.models import OutboxMessage
 from shop.jobs.outbox import defer, relay_pending
 from shop.jobs.services import jobs_overview
 from tests.shop.jobs.jobs_for_tests import run_worker, runs
+from tests.shop.jobs.processes import embedded_servers
 
 JOB = "tests.shop.jobs.jobs_for_tests.record_run"
 ROOT = Path(__file__).resolve().parents[3]
@@ -87,15 +87,6 @@ def _servers_answering(socket: str) -> bool:
         return False
 
 
-def _redis_servers(since: float) -> int:
-    """redis-server processes started since ``since`` and still running (the suite runs one test at a time)."""
-    count = 0
-    for process in psutil.process_iter(["name", "create_time"]):
-        if (process.info["name"] or "").startswith("redis-server") and process.info["create_time"] >= since - 1:
-            count += 1
-    return count
-
-
 def test_worker_and_scheduler_leave_no_embedded_redis_behind(tmp_path, database_url):
     instance = tmp_path / "instance"
     env = dict(os.environ, DARI_INSTANCE_PATH=str(instance), DATABASE_URL=database_url,
@@ -103,12 +94,11 @@ def test_worker_and_scheduler_leave_no_embedded_redis_behind(tmp_path, database_
     env.pop("REDIS_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     socket = str(instance / "redis.sock")
-    since = time.time()
 
     result = subprocess.run(flask + ["worker", "--burst"], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert not _servers_answering(socket) and _redis_servers(since) == 0
+    assert not _servers_answering(socket) and not embedded_servers(instance)
 
     # .ci/up's way: a worker and the scheduler share one server; both are stopped with SIGTERM.
     worker = subprocess.Popen(flask + ["worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -120,11 +110,11 @@ def test_worker_and_scheduler_leave_no_embedded_redis_behind(tmp_path, database_
         while not _servers_answering(socket) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(2)  # both attached
-        assert _redis_servers(since) == 1  # one server for the instance, whatever RQ does with its client
+        assert len(embedded_servers(instance)) == 1  # one server for the instance, whatever RQ does with its client
     finally:
         for process in (worker, scheduler):
             process.send_signal(signal.SIGTERM)
         for process in (worker, scheduler):
             process.wait(60)
 
-    assert not _servers_answering(socket) and _redis_servers(since) == 0
+    assert not _servers_answering(socket) and not embedded_servers(instance)
