@@ -30,6 +30,11 @@ def init_app(app) -> None:
     register_periodic(app, "flag_overdue_refunds", "returns.cases.tasks.flag_overdue_refunds", 60 * 60)
     register_periodic(app, "complete_orders", "returns.cases.tasks.complete_orders", 6 * 60 * 60)
     register_seeder(app, "returns", demo.seed_returns, after=("shipments",))
+    from shop.orders.return_terms import RETURN_TERMS
+
     from .cases.cli import refunds_cli
+    from .cases.return_terms import PolicyReturnTerms
+
+    RETURN_TERMS.provide(app, PolicyReturnTerms())
 
     app.cli.add_command(refunds_cli)

@@ -131,9 +131,12 @@ def buyer_zones(order: Order) -> tuple[str, ...]:
 
 def decide_line(market_rules, seller: Seller, line: OrderLine, delivered: Delivered, *, reason: str,
                 opened: bool, requested_at: datetime, zones: tuple[str, ...], quantity: int = 1):
+    # The buyer was told what the line could not be returned for only if they acknowledged it at checkout.
     return policy.decide_return(market_rules, policy.SellerPolicy.of(seller), category=line.category, reason=reason,
                                 opened=opened, quantity=quantity, delivered_at=delivered.delivered_at,
-                                requested_at=requested_at, zones=zones)
+                                requested_at=requested_at, zones=zones,
+                                notice_given=line.return_acknowledgement is not None,
+                                acknowledged=line.return_acknowledgement)
 
 
 def return_options(session: Session, order: Order, *, now: datetime | None = None) -> list[dict]:

@@ -143,11 +143,13 @@ def _months_after(months: int | None):
 
 
 def exclusions_for(market: MarketRules, category: str | None, *, opened: bool,
-                   notice_given: bool = True) -> list[Reason]:
+                   notice_given: bool = True, told: set[str] | None = None) -> list[Reason]:
     """The market's change-of-mind exclusions that reach goods of ``category`` in this condition.
 
     An exclusion the law grants only on a condition (the seller warned beforehand, the buyer
-    confirmed at checkout) applies only with ``notice_given``; without it the reason says so.
+    confirmed at checkout) applies only with notice; without it the reason says so. ``told``:
+    the exclusions the buyer acknowledged at checkout (the notice, code by code), else
+    ``notice_given`` says whether the buyer was told.
     """
     mapping = policy_data()["category_exclusions"]
     reach = mapping.get(category or "", {})
@@ -160,7 +162,8 @@ def exclusions_for(market: MarketRules, category: str | None, *, opened: bool,
         if code in listed:
             condition = conditions.get(code) or ("seller_notice" if rules.get("exclusions_need_notice") else None)
             sources = _sources(rules.get("sources"), mapping.get("sources"))
-            if condition and not notice_given:
+            noticed = (code in told) if told is not None else notice_given
+            if condition and not noticed:
                 found.append(Reason("exclusion_needs_notice", sources, {"exclusion": code}))
             else:
                 found.append(Reason("excluded_category", sources, {"exclusion": code, "condition": condition}))
@@ -230,8 +233,13 @@ def _refund_deadline(market: MarketRules, requested: date) -> tuple[int, str, da
 
 def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | None, reason: str,
                   opened: bool, used: bool = False, quantity: int = 1, delivered_at, requested_at,
-                  notice_given: bool = True, zones: tuple[str, ...] | None = None) -> ReturnDecision:
+                  notice_given: bool = True, zones: tuple[str, ...] | None = None,
+                  acknowledged: dict | None = None) -> ReturnDecision:
     """Whether a return for ``reason`` is allowed on ``requested_at`` and on what terms.
+
+    ``acknowledged``: the buyer's acknowledgement at checkout of the line's exclusions
+    (``{"exclusions": [codes], "acknowledged_at": ISO time, "version"}``); where given, it is
+    the notice, and an exclusion it covers is cited with its date.
 
     ``zones``: the time zones of the buyer's country (``days.zones_for``); the days are
     counted in the one most favourable to the buyer (none: UTC).
@@ -265,10 +273,14 @@ def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | 
     if used:
         # Use beyond inspection is the buyer's to answer for: the value lost may be deducted.
         reasons.append(Reason("used_goods", tuple(rules.get("sources") or ())))
-    excluded = exclusions_for(market, category, opened=opened, notice_given=notice_given)
+    told = set(acknowledged.get("exclusions") or ()) if acknowledged is not None else None
+    excluded = exclusions_for(market, category, opened=opened, notice_given=notice_given, told=told)
     if any(found.code == "excluded_category" for found in excluded):
         allowed = False
     reasons.extend(excluded)
+    if (acknowledged or {}).get("acknowledged_at") and any(r.code == "excluded_category" for r in excluded):
+        reasons.append(Reason("exclusion_acknowledged", _sources(rules.get("sources")),
+                              {"acknowledged_on": str(acknowledged["acknowledged_at"])[:10]}))
     payer, payer_reason = _change_of_mind_payer(market, seller)
     reasons.append(payer_reason)
     refund_outbound = rules.get("refund_outbound_shipping") == "standard_delivery"

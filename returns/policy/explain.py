@@ -22,6 +22,7 @@ EXCLUSIONS = {
 
 TEXTS = {
     "excluded_category": _l("A change of mind cannot be accepted for %(exclusion)s."),
+    "exclusion_acknowledged": _l("You acknowledged this before paying, on %(acknowledged_on)s."),
     "exclusion_needs_notice": _l("The exclusion of %(exclusion)s applies only if you were told before buying; you "
                                  "were not, so it does not apply here."),
     "guarantee_open_term": _l("The law's guarantee has no fixed term; Dari honours it for %(months)s months."),
@@ -79,8 +80,9 @@ def _params(reason: Reason) -> dict:
     params = dict(reason.params)
     if "exclusion" in params:
         params["exclusion"] = EXCLUSIONS.get(params["exclusion"], params["exclusion"])
-    if "last_day" in params:
-        params["last_day"] = format_date(date.fromisoformat(params["last_day"]), "long")
+    for key in ("last_day", "acknowledged_on"):
+        if params.get(key):
+            params[key] = format_date(date.fromisoformat(params[key]), "long")
     return {key: value for key, value in params.items() if value is not None}
 
 

@@ -6,6 +6,7 @@ import re
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from shop.api import ProblemSchema
 from shop.auth import BEARER, current_user
 from shop.db import UnitOfWork, db
 from shop.orders.services import access_token
@@ -93,6 +94,33 @@ def add_line(data, cart_id):
 def update_line(data, cart_id, line_id):
     cart = _cart(cart_id, for_update=True)
     carts.update_line(db.session, cart, line_id, data["quantity"])
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/lines/<line_id>/return-acknowledgement", methods=["PUT"])
+@blp.response(200, CartSchema)
+@blp.alt_response(422, schema=ProblemSchema, content_type="application/problem+json",
+                  description="``nothing_to_acknowledge``: the line can be returned for a change of mind here")
+def acknowledge_return_exclusions(cart_id, line_id):
+    """The buyer acknowledges what this line could not be returned for (its ``return_exclusions``).
+
+    Recorded with the time and the version of the rules, and kept on the order line: a later
+    change-of-mind return the exclusion blocks is refused citing it. Where the buyer was never
+    told, an exclusion that needs notice does not apply.
+    """
+    cart = _cart(cart_id, for_update=True)
+    carts.acknowledge_return_exclusions(db.session, cart, line_id, acknowledged=True)
+    db.session.commit()
+    return _respond(cart)
+
+
+@blp.route("/<cart_id>/lines/<line_id>/return-acknowledgement", methods=["DELETE"])
+@blp.response(200, CartSchema)
+def withdraw_return_acknowledgement(cart_id, line_id):
+    """Withdraw the acknowledgement of the line (before checkout)."""
+    cart = _cart(cart_id, for_update=True)
+    carts.acknowledge_return_exclusions(db.session, cart, line_id, acknowledged=False)
     db.session.commit()
     return _respond(cart)
 

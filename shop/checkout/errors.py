@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError
+from shop.errors import Conflict, DomainError, InvalidInput
 
 
 class CartClosed(Conflict):
@@ -133,3 +133,8 @@ class TooManyPendingOrders(DomainError):
     def extra(self) -> dict:
         return {"max_pending": self.max_pending,
                 **({"retry_after": self.retry_after} if self.retry_after is not None else {})}
+
+
+class NothingToAcknowledge(InvalidInput):
+    code = "nothing_to_acknowledge"
+    title = _l("This line has nothing to acknowledge: it can be returned for a change of mind in this market.")

@@ -47,6 +47,9 @@ class CartLine(db.Model):
     variant_id: Mapped[str] = mapped_column(ForeignKey("product_variants.id", ondelete="CASCADE"))
     quantity: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The buyer's acknowledgement of what this line could not be returned for (``return_terms``):
+    # {"exclusions": [codes], "acknowledged_at": ISO time, "version": rules version}; copied to the order line.
+    return_acknowledgement: Mapped[dict | None] = mapped_column(JSON)
 
     cart: Mapped[Cart] = relationship(back_populates="lines")
     variant = relationship("ProductVariant")

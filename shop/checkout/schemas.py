@@ -83,6 +83,19 @@ class QuoteSchema(ma.Schema):
     fx_rate = ma.fields.String()
 
 
+class ReturnExclusionSchema(ma.Schema):
+    code = ma.fields.String(metadata={"description": "e.g. unsealed_hygiene, perishable"})
+    when = ma.fields.String(metadata={"description": "opened: once opened or unsealed; always"})
+    text = ma.fields.String()
+    sources = ma.fields.List(ma.fields.String(), metadata={"description": "ids of the rules' sources"})
+
+
+class ReturnAcknowledgementSchema(ma.Schema):
+    exclusions = ma.fields.List(ma.fields.String(), metadata={"description": "the codes acknowledged"})
+    acknowledged_at = ma.fields.String(metadata={"description": "ISO 8601 time (UTC)"})
+    version = ma.fields.String(metadata={"description": "the version of the rules shown"})
+
+
 class CartLineSchema(ma.Schema):
     id = ma.fields.String()
     variant_id = ma.fields.String()
@@ -95,6 +108,10 @@ class CartLineSchema(ma.Schema):
     total = ma.fields.Nested(MoneySchema, allow_none=True)
     purchasable = ma.fields.Boolean()
     reasons = ma.fields.List(ma.fields.Dict())
+    return_exclusions = ma.fields.List(ma.fields.Nested(ReturnExclusionSchema), metadata={
+        "description": "what this line could not be returned for after a change of mind in the cart's market, "
+                       "in the buyer's language (empty: returnable); acknowledge with PUT …/return-acknowledgement"})
+    return_acknowledgement = ma.fields.Nested(ReturnAcknowledgementSchema, allow_none=True)
 
 
 class CartSchema(ma.Schema):

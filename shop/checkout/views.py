@@ -57,6 +57,9 @@ def cart_view(quote: Quote) -> dict:
             "name": ln.name, "options": ln.options, "quantity": ln.quantity,
             "unit_price": money_json(ln.unit_price, locale), "total": money_json(ln.total, locale),
             "purchasable": ln.purchasable, "reasons": ln.reasons,
+            "return_exclusions": [{"code": e.code, "when": e.when, "text": e.text, "sources": list(e.sources)}
+                                  for e in ln.return_exclusions],
+            "return_acknowledgement": ln.return_acknowledgement,
         } for ln in quote.lines],
         "quote": quote_view(quote),
         "created_at": cart.created_at,

@@ -88,6 +88,9 @@ class OrderLine(db.Model):
     origin_country: Mapped[str | None] = mapped_column(String(2))
     category: Mapped[str | None] = mapped_column(String(32))
     weight_g: Mapped[int] = mapped_column(Integer)
+    # What the buyer acknowledged at checkout they could not return for a change of mind (see
+    # ``shop.orders.return_terms``); None: never told. The return policy engine reads it.
+    return_acknowledgement: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

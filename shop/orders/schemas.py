@@ -18,6 +18,12 @@ class OrderLineSchema(ma.Schema):
     total = ma.fields.Nested(MoneySchema)
     hs_code = ma.fields.String(allow_none=True)
     origin_country = ma.fields.String(allow_none=True)
+    return_acknowledgement = ma.fields.Dict(allow_none=True, metadata={
+        "description": "what the buyer acknowledged at checkout could not be returned for a change of mind: "
+                       "{exclusions, acknowledged_at, version}; null: never told (such exclusions then do not "
+                       "apply where the law needs notice)"})
+    return_exclusions = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "the acknowledged exclusions, {code, text} in the reader's language"})
 
 
 class OrderSchema(ma.Schema):

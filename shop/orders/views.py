@@ -14,6 +14,7 @@ from i18n.money import Money
 from i18n.web import served_locale
 
 from .labels import charge_label, incoterm_note
+from .return_terms import acknowledged_view
 
 _SECTIONS = "dari.order_sections"
 
@@ -49,6 +50,8 @@ def order_view(order, *, seller_id: str | None = None, session=None) -> dict:
             "sku": ln.sku, "name": ln.name, "options": ln.options, "quantity": ln.quantity,
             "unit_price": money(ln.unit_price_minor), "total": money(ln.line_total_minor),
             "hs_code": ln.hs_code, "origin_country": ln.origin_country,
+            "return_acknowledgement": ln.return_acknowledgement,
+            "return_exclusions": acknowledged_view(ln.return_acknowledgement),
         } for ln in lines],
     }
     if seller_id is not None:

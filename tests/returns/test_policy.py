@@ -180,17 +180,23 @@ def test_impossible_inputs_are_refused(bad):
         policy.decide_return(MARKETS["EU"], SEVEN, **arguments)
 
 
+ACKNOWLEDGED = {"exclusions": ["unsealed_hygiene", "unsafe_once_unpacked", "activated_or_tried"],
+                "acknowledged_at": "2026-10-30T09:00:00+00:00", "version": "test"}
+
+
 def _all_decisions():
     for market in MARKETS:
         for seller in (NONE_STATED, SEVEN, NO_RETURNS, THIRTY, policy.SellerPolicy(14, True, 24)):
             for reason in policy.RETURN_REASONS:
                 for day in (1, 20, 4000):
                     for category, opened, notice in (("cosmetics", True, True), ("cosmetics", True, False),
-                                                     ("food", False, True), (None, False, True)):
+                                                     ("cosmetics", True, ACKNOWLEDGED), ("food", False, True),
+                                                     (None, False, True)):
                         yield policy.decide_return(MARKETS[market], seller, category=category, reason=reason,
                                                    opened=opened, used=day == 20, delivered_at=DELIVERED,
                                                    requested_at=DELIVERED + timedelta(days=day),
-                                                   notice_given=notice)
+                                                   notice_given=bool(notice),
+                                                   acknowledged=notice if isinstance(notice, dict) else None)
             for day in (1, 100, 4000):
                 yield policy.decide_warranty(MARKETS[market], seller, category=None, delivered_at=DELIVERED,
                                              claimed_at=DELIVERED + timedelta(days=day))

@@ -115,7 +115,7 @@ def test_a_cn_opened_cosmetic_is_refused_for_a_change_of_mind_and_accepted_as_de
         client, db_session, stripe_on, hub):
     item = make_item(db_session, stock=5, warehouse=hub, category="cosmetics", hs_code="330499")
     certify(db_session, item.product, "NMPA", "CN")
-    order = delivered_order(client, db_session, stripe_on, [(item, 2)], market="CN", days_ago=3)
+    order = delivered_order(client, db_session, stripe_on, [(item, 2)], market="CN", days_ago=3, acknowledge=True)
     line_id = order.lines[0].id
     refused = ask_return(client, order, [(line_id, 1)], opened=True)
     assert refused.status_code == 201 and refused.json["status"] == "rejected"

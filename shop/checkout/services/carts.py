@@ -7,11 +7,13 @@ from sqlalchemy.orm import Session
 from i18n import LOCALES
 from shop.catalog.errors import NotPurchasable
 from shop.catalog.services import get_variant_for_market
+from shop.db import utcnow
 from shop.errors import NotFound, UnsupportedLocale
 from shop.markets.services import get_market
+from shop.orders.return_terms import acknowledgement, line_exclusions
 
 from ..address import normalize_address
-from ..errors import CartClosed, NotPurchasableHere, QuantityTooLarge, ShippingOptionUnavailable
+from ..errors import CartClosed, NothingToAcknowledge, NotPurchasableHere, QuantityTooLarge, ShippingOptionUnavailable
 from ..models import MAX_LINE_QUANTITY, Cart, CartLine
 from .quote import _reason_dicts, build_quote
 
@@ -99,6 +101,25 @@ def update_line(session: Session, cart: Cart, line_id: str, quantity: int) -> Ca
     if quantity > line.quantity:
         _check_purchasable(session, cart, line.variant_id)
     line.quantity = quantity
+    session.flush()
+    return line
+
+
+def acknowledge_return_exclusions(session: Session, cart: Cart, line_id: str, *, acknowledged: bool) -> CartLine:
+    """Record (or, ``acknowledged`` False, withdraw) the buyer's acknowledgement of what the line
+    could not be returned for a change of mind; the order line keeps it at checkout.
+
+    ``NothingToAcknowledge`` when the line has no exclusion in the cart's market.
+    """
+    _open(cart)
+    line = _line(cart, line_id)
+    if not acknowledged:
+        line.return_acknowledgement = None
+    else:
+        exclusions = line_exclusions(session, cart.market_code, line.variant.product.category)
+        if not exclusions:
+            raise NothingToAcknowledge()
+        line.return_acknowledgement = acknowledgement(session, cart.market_code, exclusions, utcnow())
     session.flush()
     return line
 

@@ -145,6 +145,7 @@ def _snapshot(quote: Quote, cart: Cart, user_id: str | None, expires_at) -> Orde
             quantity=line.quantity, unit_price_minor=line.unit_price.amount, line_total_minor=line.total.amount,
             unit_price_krw=line.unit_price_krw, hs_code=line.hs_code, origin_country=line.origin_country,
             category=line.category, weight_g=int(line.parcel.get("weight_g") or 0),
+            return_acknowledgement=line.return_acknowledgement,
         ))
     order.charges.append(OrderCharge(
         position=0, kind="shipping", code=option.service, amount_minor=option.amount.amount, collected="now",

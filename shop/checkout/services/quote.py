@@ -20,6 +20,7 @@ from shop.catalog.services.rates import current_rate
 from shop.db import utcnow
 from shop.errors import DomainError
 from shop.markets.models import Market
+from shop.orders.return_terms import line_exclusions
 
 from ..models import Cart
 from ..shipping import SHIPPING, LandedCost, ShippingOption
@@ -46,6 +47,10 @@ class QuoteLine:
     origin_country: str | None
     parcel: dict
     reasons: list = field(default_factory=list)  # why it cannot be bought now (empty = fine)
+    # What could not be returned for a change of mind in this market (``return_terms``), and
+    # the buyer's acknowledgement of it, if given.
+    return_exclusions: list = field(default_factory=list)
+    return_acknowledgement: dict | None = None
 
     @property
     def purchasable(self) -> bool:
@@ -161,7 +166,8 @@ def quote_line(session: Session, cart: Cart, market: Market, line, *, rate=_UNRE
         hs_code=product.hs_code, category=product.category, origin_country=product.origin_country,
         parcel={"weight_g": variant.weight_g, "length_mm": variant.length_mm, "width_mm": variant.width_mm,
                 "height_mm": variant.height_mm},
-        reasons=reasons,
+        reasons=reasons, return_exclusions=line_exclusions(session, market.code, product.category),
+        return_acknowledgement=getattr(line, "return_acknowledgement", None),
     )
 
 

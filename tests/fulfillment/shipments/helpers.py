@@ -32,8 +32,10 @@ def warehouse(session, kind: str = "consolidation", *, seller=None):
 
 
 def place(client, lines, *, market: str = "US", service: str = "ems", email: str = "buyer@example.com",
-          headers: dict | None = None, locale: str | None = None) -> dict:
-    """Check out a cart of ``lines`` ((variant, quantity)) through the API; the checkout response."""
+          headers: dict | None = None, locale: str | None = None, acknowledge: bool = False) -> dict:
+    """Check out a cart of ``lines`` ((variant, quantity)) through the API; the checkout response.
+
+    ``acknowledge``: the buyer acknowledges each line's return exclusions before paying."""
     headers = headers or {}
     body = {"market": market, "email": email, **({"locale": locale} if locale else {})}
     cart = client.post("/api/v1/store/carts", json=body, headers=headers)
@@ -43,6 +45,12 @@ def place(client, lines, *, market: str = "US", service: str = "ems", email: str
         response = client.post(f"/api/v1/store/carts/{cart_id}/lines",
                                json={"variant_id": variant.id, "quantity": quantity}, headers=headers)
         assert response.status_code == 201, response.json
+    if acknowledge:
+        for line in client.get(f"/api/v1/store/carts/{cart_id}", headers=headers).json["lines"]:
+            if line["return_exclusions"]:
+                answer = client.put(f"/api/v1/store/carts/{cart_id}/lines/{line['id']}/return-acknowledgement",
+                                    headers=headers)
+                assert answer.status_code == 200, answer.json
     response = client.put(f"/api/v1/store/carts/{cart_id}/shipping-address", json=ADDRESSES[market],
                           headers=headers)
     assert response.status_code == 200, response.json
