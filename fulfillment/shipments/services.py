@@ -296,8 +296,9 @@ def cancel(session: Session, shipment_id: str, *, reason: str, actor: str) -> Sh
     order, shipment = lock_with_order(session, shipment_id)
     if shipment.status not in UNSHIPPED:
         _refuse(shipment, "canceled")
-    reservations.deallocate_lines(session, reference=order.id, reason=reason or "shipment canceled",
-                                  line_ids=[ln.reservation_line_id for ln in shipment.lines], actor=actor)
+    if shipment.lines:  # a ship-back parcel holds no stock
+        reservations.deallocate_lines(session, reference=order.id, reason=reason or "shipment canceled",
+                                      line_ids=[ln.reservation_line_id for ln in shipment.lines], actor=actor)
     shipment.status, shipment.canceled_at, shipment.cancel_reason = "canceled", utcnow(), reason
     _defer_booking_cancel(session, shipment)
     session.flush()

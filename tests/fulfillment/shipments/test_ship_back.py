@@ -53,3 +53,23 @@ def test_a_ship_back_needs_a_warehouse_and_items(client, db_session, fake_paymen
         ship_back(db_session, order.id, warehouse_id="wh_nope", items=[(item.id, 1)])
     with pytest.raises(ValueError):
         ship_back(db_session, order.id, warehouse_id=hub.id, items=[])
+
+
+def test_a_ship_back_parcel_canceled_before_it_left_gives_back_no_stock(client, db_session, factory,
+                                                                        fake_payments):
+    hub = warehouse(db_session)
+    item = make_item(db_session, stock=5, warehouse=hub)
+    order = paid_order(client, db_session, [(item, 1)])
+    tasks.create_shipments(order.id)
+    db_session.commit()
+    level = db_session.scalar(select(StockLevel).where(StockLevel.variant_id == item.id))
+    stock_before = (level.on_hand, level.allocated)
+    parcel = ship_back(db_session, order.id, warehouse_id=hub.id, items=[(item.id, 1)])
+    db_session.commit()
+    canceled = client.post(f"/api/v1/admin/shipments/{parcel.id}/cancel", json={"reason": "box crushed"},
+                           headers=staff(factory))
+    assert canceled.status_code == 200 and canceled.json["status"] == "canceled"
+    db_session.expire_all()
+    level = db_session.scalar(select(StockLevel).where(StockLevel.variant_id == item.id))
+    assert (level.on_hand, level.allocated) == stock_before
+    assert check_ledger(db_session) == []
