@@ -141,9 +141,15 @@ def finish_repair(session: Session, case: ReturnCase, *, repair_cost_minor: int 
 def ship_back(session: Session, case: ReturnCase, *, shipping_minor: int = 0) -> ReturnCase:
     """``repaired`` → ``shipped_back``: a zero-price parcel of the order takes the repaired item back
     (from the destination's warehouse, else the seller's, else the market's return warehouse), through
-    pick, pack and hand-over like any parcel; the outbound shipping is booked to the bearer."""
+    pick, pack and hand-over like any parcel; the outbound shipping is booked to the bearer (once).
+
+    A claim already ``shipped_back`` whose parcel was canceled before it left gets a new one;
+    otherwise shipping back twice is an ``InvalidReturnTransition``.
+    """
     _repair_claim(case)
-    _move(case, "shipped_back")
+    earlier = session.get(Shipment, case.repair_shipment_id) if case.repair_shipment_id else None
+    if not (case.status == "shipped_back" and earlier is not None and earlier.status == "canceled"):
+        _move(case, "shipped_back")
     order = session.get(Order, case.order_id)
     warehouse_id = _restock_warehouse(session, case)
     if warehouse_id is None:

@@ -151,6 +151,14 @@ def test_bad_repair_steps_are_localized_409s_that_write_nothing(client, db_sessi
     assert db_session.scalar(select(func.count()).select_from(Shipment)
                              .where(Shipment.order_id == order.id)) == parcels
     assert ("repair_shipping", "seller") not in costs(db_session, case["id"])
+    # A parcel canceled before it left: the repaired item is sent anew.
+    canceled = client.post(f"/api/v1/admin/shipments/{first.json['repair']['shipment']['id']}/cancel",
+                           json={"reason": "box crushed"}, headers=ops)
+    assert canceled.status_code == 200, canceled.json
+    anew = client.post(f"/api/v1/admin/returns/{case['id']}/ship-back", json={}, headers=ops)
+    assert anew.status_code == 200, anew.json
+    assert anew.json["repair"]["shipment"]["id"] != first.json["repair"]["shipment"]["id"]
+    assert anew.json["repair"]["shipment"]["status"] == "pending"
 
     # A claim not resolved as repair has no repair steps.
     _, _, other = claim(client, db_session, stripe_on, hub)
