@@ -331,7 +331,7 @@ def receive(session: Session, case: ReturnCase, counted: dict[str, int], *, retu
     case.received_at = now
     for line in case.lines:
         line.received_quantity = counted.get(line.id, 0)
-    if case.refund_due_on is None:
+    if case.refund_due_on is None and case.resolution != "repair":  # a repair has its own time (``repairs``)
         days = max((d["refund_deadline_days"] for d in case.decision.get("lines", {}).values()
                     if d.get("refund_deadline_days")), default=policy.policy_data()["defaults"]["refund_deadline_days"])
         case.refund_due_on = now.date() + timedelta(days=days)
