@@ -21,13 +21,14 @@ def init_app(app) -> None:
     from shop.notifications import register_templates
     from shop.payments.refunds import refund_settled
 
-    from .cases import api, demo, models, refunding, tasks  # noqa: F401 - models: the tables in the metadata
+    from .cases import api, demo, models, refunding, repairs_api, tasks  # noqa: F401 - models: tables; repairs_api: routes
 
     add_domain(app, MESSAGE_DOMAIN)
     register_templates(app, Path(__file__).resolve().parent / "cases" / "templates")
     register_blueprints(app, api.store, api.seller, api.admin)
     refund_settled.connect(refunding.on_refund_settled, weak=False)
     register_periodic(app, "flag_overdue_refunds", "returns.cases.tasks.flag_overdue_refunds", 60 * 60)
+    register_periodic(app, "settle_repairs", "returns.cases.tasks.settle_repairs", 60 * 60)
     register_periodic(app, "complete_orders", "returns.cases.tasks.complete_orders", 6 * 60 * 60)
     register_seeder(app, "returns", demo.seed_returns, after=("shipments",))
     from shop.orders.return_terms import RETURN_TERMS

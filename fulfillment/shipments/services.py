@@ -275,8 +275,9 @@ def hand_over(session: Session, shipment_id: str, *, tracking_number: str | None
         raise TrackingNumberRequired()
     if label_reference:
         shipment.label_reference = label_reference
-    reservations.ship_allocation(session, reference=order.id, actor=actor,
-                                 line_ids=[ln.reservation_line_id for ln in shipment.lines])
+    if shipment.lines:  # a ship-back parcel (``ship_back``) carries the buyer's own item: no stock leaves
+        reservations.ship_allocation(session, reference=order.id, actor=actor,
+                                     line_ids=[ln.reservation_line_id for ln in shipment.lines])
     now = utcnow()
     shipment.status, shipment.handed_over_at, shipment.handed_over_by = "handed_over", now, actor
     shipment.last_event_at = now
@@ -295,8 +296,9 @@ def cancel(session: Session, shipment_id: str, *, reason: str, actor: str) -> Sh
     order, shipment = lock_with_order(session, shipment_id)
     if shipment.status not in UNSHIPPED:
         _refuse(shipment, "canceled")
-    reservations.deallocate_lines(session, reference=order.id, reason=reason or "shipment canceled",
-                                  line_ids=[ln.reservation_line_id for ln in shipment.lines], actor=actor)
+    if shipment.lines:  # a ship-back parcel holds no stock
+        reservations.deallocate_lines(session, reference=order.id, reason=reason or "shipment canceled",
+                                      line_ids=[ln.reservation_line_id for ln in shipment.lines], actor=actor)
     shipment.status, shipment.canceled_at, shipment.cancel_reason = "canceled", utcnow(), reason
     _defer_booking_cancel(session, shipment)
     session.flush()

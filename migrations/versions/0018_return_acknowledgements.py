@@ -1,13 +1,13 @@
 """cart_lines and order_lines: return_acknowledgement (what the buyer acknowledged at checkout could not be returned)
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

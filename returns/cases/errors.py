@@ -89,3 +89,27 @@ class InvalidExchange(InvalidInput):
     def __init__(self, line_id: str):
         super().__init__(errors={"lines": [_l("%(line)s can only be exchanged for another size or colour of the "
                                               "same product at the same price.", line=line_id)]})
+
+
+class NotARepair(Conflict):
+    code = "not_a_repair"
+    title = _l("This claim is not being repaired.")
+
+
+class RemedyOutOfOrder(Conflict):
+    """The market's law orders the remedies: a later one only once the earlier ones are impossible."""
+
+    code = "remedy_out_of_order"
+    title = _l("The law of this market puts a replacement first: refund only if a replacement is impossible.")
+
+
+class NoShipBackWarehouse(Conflict):
+    code = "no_ship_back_warehouse"
+    title = _l("No warehouse can send the repaired item back for this order.")
+
+
+class RepairPartnerNotFound(NotFound):
+    """The partner does not exist or is another seller's (never say which)."""
+
+    code = "repair_partner_not_found"
+    title = _l("This repair partner does not exist.")

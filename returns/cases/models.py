@@ -10,8 +10,8 @@ from shop.db import Timestamped, db, id_column, in_check
 
 CASE_KINDS = ("return", "warranty")
 CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunding", "refunded",
-                 "closed", "canceled")
-COST_KINDS = ("refund", "return_shipping", "write_off", "replacement")
+                 "closed", "canceled", "repairing", "repaired", "unrepairable", "shipped_back")
+COST_KINDS = ("refund", "return_shipping", "write_off", "replacement", "repair", "repair_shipping")
 BEARERS = ("seller", "mall")
 
 
@@ -58,6 +58,14 @@ class ReturnCase(Timestamped, db.Model):
     closed_at: Mapped[datetime | None]
     canceled_at: Mapped[datetime | None]
     overdue_flagged_at: Mapped[datetime | None]
+    # A claim resolved as ``repair`` (``returns.cases.repairs``): the service address, the cost,
+    # the guarantee extension, and the remedy that followed if it proved unrepairable.
+    repair: Mapped[dict | None] = mapped_column(JSON)
+    repair_due_on: Mapped[date | None] = mapped_column(Date)
+    repair_started_at: Mapped[datetime | None]
+    repaired_at: Mapped[datetime | None]
+    # The zero-price parcel taking the repaired item back (``fulfillment.shipments.ship_back``).
+    repair_shipment_id: Mapped[str | None] = mapped_column(String(32))
 
     lines: Mapped[list["ReturnLine"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                     order_by="ReturnLine.position")
@@ -123,3 +131,20 @@ class ReturnCost(db.Model):
         CheckConstraint(in_check("kind", COST_KINDS), name="kind"),
         CheckConstraint("amount_minor >= 0", name="amount"),
     )
+
+
+class RepairPartner(Timestamped, db.Model):
+    """Where a seller's goods are repaired: a partner for one category (or, ``category`` None, for all).
+
+    A repair claim goes to the seller's active partner for the item's category, else its
+    partner for every category, else the seller's return address.
+    """
+
+    __tablename__ = "repair_partners"
+
+    id: Mapped[str] = id_column("rpp")
+    seller_id: Mapped[str] = mapped_column(ForeignKey("sellers.id"), index=True)
+    category: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[dict] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)

@@ -8,7 +8,8 @@ How it holds:
 
 - ``refund_case`` takes the order's payment row lock, then the case's row lock (the order
   in which a settling refund takes them too), and re-reads the case under them. Only an
-  ``inspected`` case (or an ``approved`` one, refunded without the goods back) is refunded;
+  ``inspected`` case (or an ``approved`` one, refunded without the goods back, or a warranty
+  claim found ``unrepairable`` with the goods in) is refunded;
   the refund is requested under the case's *purpose* (``return:<case id>``) and the case
   moves to ``refunding`` in the same transaction, so the next request finds it there and
   gets ``RefundAlreadyRequested`` (409).
@@ -107,7 +108,7 @@ def refund_case(session: Session, case_id: str, *, by: str | None = None, withou
             raise RefundWithoutReturnNotAllowed(limit=f"{limit['amount_minor']} {limit['currency']}" if limit else "-")
         resolution = "refund_without_return"
     else:
-        if case.status != "inspected":
+        if case.status not in ("inspected", "unrepairable"):  # unrepairable: a claim whose repair failed
             raise InvalidReturnTransition(current=case.status)
         units = {line.id: line.received_quantity or 0 for line in case.lines}
         resolution = case.resolution or "refund"

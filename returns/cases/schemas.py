@@ -137,7 +137,8 @@ class ReturnCaseSchema(ma.Schema):
     order_id = ma.fields.String()
     status = ma.fields.String(metadata={"description": (
         "requested, approved, rejected, in_transit, received, inspected, refunding (its one refund is being "
-        "paid), refunded, closed or canceled")})
+        "paid), refunded, closed or canceled; a claim being repaired: repairing, repaired, unrepairable, "
+        "shipped_back")})
     reason = ma.fields.String()
     note = ma.fields.String(allow_none=True)
     photos = ma.fields.List(ma.fields.String())
@@ -163,6 +164,9 @@ class ReturnCaseSchema(ma.Schema):
     override_reason = ma.fields.String(allow_none=True)
     overdue_flagged_at = ma.fields.DateTime(allow_none=True)
     lines = ma.fields.List(ma.fields.Nested(ReturnLineSchema))
+    repair = ma.fields.Raw(allow_none=True, metadata={"description": (
+        "a claim resolved as repair: the service address, reasonable days and due date, the guarantee's extension "
+        "(null where the market's law is not in the data, with a note), the cost, and the parcel back")})
 
 
 class ReturnOptionSchema(ma.Schema):
@@ -255,3 +259,40 @@ class CostRowSchema(ma.Schema):
 
 class CostListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(CostRowSchema))
+
+
+class RepairDoneSchema(StrictSchema):
+    repair_cost_minor = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=10**9))
+
+
+class UnrepairableSchema(StrictSchema):
+    remedy = ma.fields.String(required=True, validate=ma.validate.OneOf(("replace", "refund")))
+    replacement_impossible = ma.fields.Boolean(load_default=False)
+
+
+class ShipBackSchema(StrictSchema):
+    shipping_minor = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=10**9))
+
+
+class RepairAddressSchema(StrictSchema):
+    line1 = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    line2 = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+    postal_code = ma.fields.String(load_default=None, validate=ma.validate.Length(max=20))
+    city = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    country = ma.fields.String(required=True, validate=validate_country)
+    phone = ma.fields.String(load_default=None, validate=ma.validate.Length(max=40))
+
+
+class RepairPartnerInSchema(StrictSchema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    category = ma.fields.String(load_default=None, validate=ma.validate.OneOf(CATEGORIES))
+    address = ma.fields.Nested(RepairAddressSchema, required=True)
+
+
+class RepairPartnerSchema(ma.Schema):
+    id = ma.fields.String()
+    seller_id = ma.fields.String()
+    category = ma.fields.String(allow_none=True)
+    name = ma.fields.String()
+    address = ma.fields.Raw()
+    active = ma.fields.Boolean()

@@ -51,9 +51,11 @@ from .errors import (
 from .models import ReturnCase, ReturnCost, ReturnLine
 
 log = logging.getLogger(__name__)
-OPEN = ("requested", "approved", "in_transit", "received", "inspected", "refunding")
+# A warranty claim being repaired (``returns.cases.repairs``) adds repairing, repaired, unrepairable and shipped_back.
+REPAIR = ("repairing", "repaired", "unrepairable", "shipped_back")
+OPEN = ("requested", "approved", "in_transit", "received", "inspected", "refunding") + REPAIR
 # Units of these cases count against what can still be returned.
-HOLDING = ("requested", "approved", "in_transit", "received", "inspected", "refunding", "refunded", "closed")
+HOLDING = ("requested", "approved", "in_transit", "received", "inspected", "refunding", "refunded", "closed") + REPAIR
 # ``refunding``: the case's one refund is decided and being paid (``returns.cases.refunding``);
 # it goes back to ``approved`` (a refund without return) or ``inspected`` if the provider refuses it.
 TRANSITIONS = {
@@ -61,8 +63,12 @@ TRANSITIONS = {
     "approved": ("in_transit", "received", "refunding", "closed", "canceled", "rejected"),
     "rejected": ("approved",),
     "in_transit": ("received",),
-    "received": ("inspected",),
+    "received": ("inspected", "repairing"),
     "inspected": ("refunding", "closed"),
+    "repairing": ("repaired", "unrepairable"),
+    "repaired": ("shipped_back",),
+    "shipped_back": ("closed",),
+    "unrepairable": ("refunding", "closed"),
     "refunding": ("refunded", "approved", "inspected"),
     "refunded": ("closed",),
     "closed": (),
@@ -328,7 +334,7 @@ def receive(session: Session, case: ReturnCase, counted: dict[str, int], *, retu
     case.received_at = now
     for line in case.lines:
         line.received_quantity = counted.get(line.id, 0)
-    if case.refund_due_on is None:
+    if case.refund_due_on is None and case.resolution != "repair":  # a repair has its own time (``repairs``)
         days = max((d["refund_deadline_days"] for d in case.decision.get("lines", {}).values()
                     if d.get("refund_deadline_days")), default=policy.policy_data()["defaults"]["refund_deadline_days"])
         case.refund_due_on = now.date() + timedelta(days=days)
@@ -417,22 +423,27 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
 
     ``replace`` ships the same units anew at no charge (new parcels of the order, reserved
     and allocated like any line; their cost is booked to the bearer) and closes the claim;
-    ``repair`` closes it once recorded (the service address is the seller's); ``refund``
-    waits for the goods (receive, inspect, then refund as for a return).
+    ``repair`` (an approved claim only) sends the goods to the service address and runs the
+    repair round trip of ``returns.cases.repairs``; ``refund`` waits for the goods (receive,
+    inspect, then refund as for a return).
     """
     offered = {r for d in case.decision.get("lines", {}).values() for r in d.get("remedies", ())}
     if case.kind != "warranty" or remedy not in offered:
         raise RemedyNotOffered()
-    if case.status not in ("approved", "inspected"):
+    if case.status not in ("approved", "inspected") or (remedy == "repair" and case.status != "approved"):
         raise InvalidReturnTransition(current=case.status)
     case.resolution = remedy
+    if remedy == "repair":
+        from .repairs import route_to_service  # the repair round trip is a use case of its own
+
+        route_to_service(session, case)
     if remedy == "replace":
         shipments.ship_replacement(session, case.order_id,
                                    [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
                                    actor=by or "ops")
         for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
             _book(session, case, seller_id, "replacement", amount)
-    if remedy in ("replace", "repair"):
+    if remedy == "replace":
         _move(case, "closed")
         case.closed_at = utcnow()
     session.flush()
@@ -525,6 +536,8 @@ def seller_cases(seller_id: str, *, kind: str | None = None):
 
 def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
     today = today or utcnow().date()
+    if case.repair_due_on and case.status in ("received", "repairing"):
+        return case.repair_due_on < today  # a repair taking longer than the market's reasonable time
     return bool(case.refund_due_on and case.refund_due_on < today
                 and case.status in ("approved", "in_transit", "received", "inspected", "refunding"))
 

@@ -14,3 +14,10 @@ def flag_overdue_refunds() -> int:
 def complete_orders() -> int:
     """Close delivered orders whose return windows are over with nothing open (``completed``)."""
     return services.complete_orders(db.session)
+
+
+def settle_repairs() -> dict:
+    """Flag (once) repairs past the market's reasonable time; close claims whose repaired item was delivered."""
+    from . import repairs
+
+    return repairs.settle_repairs(db.session)

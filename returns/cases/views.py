@@ -12,6 +12,7 @@ from returns.policy import explain
 from shop.orders.models import Order, OrderLine
 
 from .models import ReturnCase
+from .repairs import repair_view
 from .services import is_overdue
 
 
@@ -50,6 +51,7 @@ def case_view(session: Session, case: ReturnCase, *, for_ops: bool = False) -> d
         "requested_at": case.requested_at, "decided_at": case.decided_at, "received_at": case.received_at,
         "inspected_at": case.inspected_at, "refunded_at": case.refunded_at, "closed_at": case.closed_at,
         "canceled_at": case.canceled_at, "rejection_note": case.rejection_note, "lines": lines,
+        "repair": repair_view(session, case),
     }
     if for_ops:
         view.update(override_by=case.override_by, override_reason=case.override_reason,
@@ -60,6 +62,8 @@ def case_view(session: Session, case: ReturnCase, *, for_ops: bool = False) -> d
 def instructions(case: ReturnCase) -> list[str]:
     """What the buyer does next, in the current locale (empty unless the case is approved)."""
     from flask_babel import gettext as _
+    if case.status == "shipped_back" and case.repair:
+        return [_("Your repaired item is on its way back to you at no cost.")]
     if case.status != "approved" or not case.destination:
         return []
     target = case.destination
@@ -70,6 +74,9 @@ def instructions(case: ReturnCase) -> list[str]:
     steps = [_("Pack the items in their original packaging if you still have it, with the return number %(number)s "
                "written on the parcel.", number=case.number),
              _("Send the parcel to: %(address)s.", address=where)]
+    if case.resolution == "repair":
+        steps.append(_("This address repairs your item and sends it back to you at no cost: include a note "
+                       "describing the fault."))
     if case.return_shipping_payer == "seller":
         steps.append(_("The seller pays the return shipping: keep the receipt, it is refunded with your order."))
     else:

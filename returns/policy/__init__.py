@@ -212,9 +212,9 @@ def change_of_mind_window(market: MarketRules, seller: SellerPolicy) -> tuple[in
                                               {"days": seller_days, "statutory": statutory})]
 
 
-def _counting(market: MarketRules) -> Reason:
+def _counting(market: MarketRules, zone: str | None) -> Reason:
     start = market.returns.get("window_start") or "delivery"
-    sources = tuple(market.returns.get("sources") or ())
+    sources = _sources(market.returns.get("sources"), local.SOURCES if zone else ())
     if start == "day_after_delivery":
         return Reason("counting_day_after_delivery", sources)
     return Reason("counting_open", _sources(sources, policy_data()["defaults"]["sources"]))
@@ -267,7 +267,7 @@ def decide_return(market: MarketRules, seller: SellerPolicy, *, category: str | 
     refund_days, refund_from, refund_due, refund_reason = _refund_deadline(market, requested)
     allowed = last_day is not None and requested <= last_day
     if last_day is not None:
-        reasons.append(_counting(market))
+        reasons.append(_counting(market, counted.zone))
         if not allowed:
             reasons.append(Reason("window_over", (), {"last_day": last_day.isoformat(), "days": days}))
     if used:

@@ -4,7 +4,7 @@ Laws count calendar days where the consumer is, so a parcel delivered at 23:26 U
 7 December was delivered on 8 December in Tokyo. ``data/time_zones.json`` lists the IANA
 zones of every country Dari ships to (``IANA-TZ``); the shipping address's country picks
 them. Where a country spans several zones, the period is counted in the one whose last day
-ends latest — the reading most favourable to the buyer (``DARI-RP6``). Naive datetimes are
+ends latest — the reading most favourable to the buyer (``DARI-RP7``). Naive datetimes are
 UTC (as the database stores them); a ``date`` is taken as already local.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 DATA = Path(__file__).resolve().parent / "data" / "time_zones.json"
-SOURCES = ("DARI-RP6", "IANA-TZ")
+SOURCES = ("DARI-RP7", "IANA-TZ")
 
 
 @lru_cache(maxsize=1)
