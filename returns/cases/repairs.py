@@ -45,7 +45,7 @@ from .errors import (
     RemedyOutOfOrder,
 )
 from .models import RepairPartner, ReturnCase
-from .services import _announced, _book, _move, _restock_warehouse, destination, get_case, value_by_seller
+from .services import _announced, _book, _move, _notify, _restock_warehouse, destination, get_case, value_by_seller
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,7 @@ def ship_back(session: Session, case: ReturnCase, *, shipping_minor: int = 0) ->
     if shipping_minor:
         _book(session, case, case.lines[0].seller_id, "repair_shipping", shipping_minor)
     session.flush()
+    _notify(session, case, order, "repaired")
     return case
 
 
@@ -201,6 +202,7 @@ def declare_unrepairable(session: Session, case_id: str, *, remedy: str, replace
         _move(case, "closed")
         case.closed_at = utcnow()
         session.flush()
+        _notify(session, case, session.get(Order, case.order_id), "replaced")
         return case
     session.flush()
     return refunding.refund_case(session, case.id, by=by, idempotency_key=idempotency_key)

@@ -446,6 +446,8 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
     if remedy == "replace":
         _move(case, "closed")
         case.closed_at = utcnow()
+        session.flush()
+        _notify(session, case, session.get(Order, case.order_id), "replaced")
     session.flush()
     return case
 
