@@ -220,3 +220,27 @@ def test_flask_refunds_check_exits_1_on_a_case_paid_twice(app, client, db_sessio
     db_session.commit()
     result = runner.invoke(check_command)
     assert result.exit_code == 1 and "1 return cases out of line" in result.output
+
+
+@pytest.mark.live
+def test_twenty_unrepairable_refunds_of_one_claim_refund_it_once(app, committed_db, factory_committed, stripe_on):
+    from tests.returns.test_repairs import claim, to_bench
+
+    session = committed_db
+    ops = staff(factory_committed)
+    client = app.test_client()
+    _, order, case = claim(client, session, stripe_on, warehouse(session))
+    to_bench(client, ops, case)
+    case_id, order_id = case["id"], order.id
+    session.remove()
+
+    results = race(app, f"/api/v1/admin/returns/{case_id}/repair/unrepairable", ops, {"remedy": "refund"})
+    statuses = Counter(status for status, _ in results)
+    assert statuses == {200: 1, 409: 19}, [body for status, body in results if status not in (200, 409)]
+    pay_pending(session, order_id)
+    (refund,) = session.scalars(select(Refund).where(Refund.order_id == order_id)).all()
+    stored = session.get(ReturnCase, case_id)
+    assert refund.status == "succeeded" and stored.status == "refunded" and refund.amount_minor == stored.refund_minor
+    payment = payment_of(session, order_id)
+    assert [r["amount"] for r in provider_refunds(stripe_on, payment.intent_id)] == [refund.amount_minor]
+    assert refunding.check_case_refunds(session) == [] and refunds.check_refunds(session) == []
