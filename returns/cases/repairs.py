@@ -26,7 +26,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
-from fulfillment.shipments import services as shipments
 from fulfillment.shipments.models import Shipment
 from fulfillment.shipments.ship_back import ship_back as ship_back_parcel
 from shop.db import utcnow
@@ -45,7 +44,7 @@ from .errors import (
     RemedyOutOfOrder,
 )
 from .models import RepairPartner, ReturnCase
-from .services import _announced, _book, _move, _notify, _restock_warehouse, destination, get_case, value_by_seller
+from .services import _book, _move, _notify, _restock_warehouse, destination, get_case, replace
 
 log = logging.getLogger(__name__)
 
@@ -194,16 +193,7 @@ def declare_unrepairable(session: Session, case_id: str, *, remedy: str, replace
     case.repair = {**(case.repair or {}), "then": remedy, "then_sources": sources,
                    "replacement_impossible": replacement_impossible}
     if remedy == "replace":
-        shipments.ship_replacement(session, case.order_id,
-                                   [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
-                                   actor=by or "ops")
-        for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
-            _book(session, case, seller_id, "replacement", amount)
-        _move(case, "closed")
-        case.closed_at = utcnow()
-        session.flush()
-        _notify(session, case, session.get(Order, case.order_id), "replaced")
-        return case
+        return replace(session, case, by=by)
     session.flush()
     return refunding.refund_case(session, case.id, by=by, idempotency_key=idempotency_key)
 

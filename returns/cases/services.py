@@ -438,17 +438,22 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
 
         route_to_service(session, case)
     if remedy == "replace":
-        shipments.ship_replacement(session, case.order_id,
-                                   [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
-                                   actor=by or "ops")
-        for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
-            _book(session, case, seller_id, "replacement", amount)
-    if remedy == "replace":
-        _move(case, "closed")
-        case.closed_at = utcnow()
-        session.flush()
-        _notify(session, case, session.get(Order, case.order_id), "replaced")
+        return replace(session, case, by=by)
     session.flush()
+    return case
+
+
+def replace(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
+    """Ship the claim's units anew at no charge (booked to the bearer), close it and tell the buyer."""
+    shipments.ship_replacement(session, case.order_id,
+                               [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
+                               actor=by or "ops")
+    for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
+        _book(session, case, seller_id, "replacement", amount)
+    _move(case, "closed")
+    case.closed_at = utcnow()
+    session.flush()
+    _notify(session, case, session.get(Order, case.order_id), "replaced")
     return case
 
 
