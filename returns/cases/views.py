@@ -97,12 +97,13 @@ def mail_context(session: Session, case: ReturnCase, order: Order) -> dict:
                     seen.add(reason["text"])
                     reasons.append(reason["text"])
         steps = instructions(case)
+        laws = explain.law_names(case.market_code, "warranty" if case.kind == "warranty" else "returns")
     return {"order_number": order.number, "return_number": case.number, "kind": case.kind,
             "reasons": reasons, "instructions": steps, "note": case.rejection_note,
             "items": [{"name": session.get(OrderLine, line.order_line_id).name, "quantity": line.quantity,
                        "received": line.received_quantity} for line in case.lines],
             "refund": {"amount_minor": case.refund_minor, "currency": case.currency} if case.refund_minor else None,
-            "resolution": case.resolution, "parcel": _parcel(session, case),
+            "resolution": case.resolution, "parcel": _parcel(session, case), "laws": laws,
             "today": date.today().isoformat()}
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from . import Reason, ReturnDecision, WarrantyDecision
+from . import Reason, ReturnDecision, WarrantyDecision, policy_data
 
 EXCLUSIONS = {
     "unsealed_hygiene": _l("sealed health or hygiene goods, once unsealed"),
@@ -19,6 +19,32 @@ EXCLUSIONS = {
     "activated_or_tried": _l("goods that lose value once activated or tried"),
     "perishable": _l("goods that deteriorate or expire rapidly"),
 }
+
+# The law behind a market's rules (``policy.json`` ``laws``), in the reader's words.
+LAWS = {
+    "eu_consumer_rights": _l("the EU Consumer Rights Directive (2011/83/EU)"),
+    "eu_sale_of_goods": _l("the EU Sale of Goods Directive (2019/771)"),
+    "uk_consumer_contracts": _l("the UK Consumer Contracts Regulations 2013"),
+    "uk_consumer_rights": _l("the UK Consumer Rights Act 2015"),
+    "cn_consumer_rights": _l("China's Consumer Rights Protection Law"),
+    "cn_three_guarantees": _l("China's \"three guarantees\" rules"),
+    "jp_specified_transactions": _l("Japan's Act on Specified Commercial Transactions"),
+    "jp_civil_code": _l("Japan's Civil Code"),
+    "au_consumer_law": _l("the Australian Consumer Law"),
+    "tw_consumer_protection": _l("Taiwan's Consumer Protection Act"),
+    "us_commercial_code": _l("the US Uniform Commercial Code"),
+    "ca_on_consumer_protection": _l("Ontario's Consumer Protection Act"),
+    "sg_lemon_law": _l("Singapore's Consumer Protection (Fair Trading) Act"),
+    "vn_consumer_protection": _l("Vietnam's Law on Protection of Consumer Rights"),
+    "hk_sale_of_goods": _l("Hong Kong's Sale of Goods Ordinance"),
+}
+
+
+def law_names(market_code: str, kind: str) -> list[str]:
+    """The law behind a market's ``returns`` or ``warranty`` rules, in the current locale (none when unknown)."""
+    code = policy_data()["laws"]["markets"].get(market_code, {}).get(kind)
+    return [str(LAWS[code])] if code in LAWS else []
+
 
 TEXTS = {
     "excluded_category": _l("A change of mind cannot be accepted for %(exclusion)s."),

@@ -77,3 +77,26 @@ def test_a_replacement_and_a_refusal_are_told(app, client, db_session, factory, 
     refusal = rendered(app, mails(db_session, late_order)["return_rejected"])
     assert refusal.subject == f"Ihr Garantieanspruch {late['number']} kann nicht angenommen werden"
     assert "Rückgabefrist" not in refusal.text  # the return-period hint is for returns, not claims
+    assert "Angewandte Regeln: die EU-Warenkaufrichtlinie (2019/771)." in refusal.text  # the law, in words
+
+
+@pytest.mark.parametrize("locale", ["ko", "ja", "zh_Hans", "zh_Hant", "vi", "de", "fr"])
+def test_every_markets_law_has_words_in_every_locale(app, locale):
+    from flask_babel import force_locale
+
+    from returns.policy import explain, policy_data
+
+    laws = policy_data()["laws"]["markets"]
+    found = 0
+    for market, entry in laws.items():
+        for kind in ("returns", "warranty"):
+            if kind in entry:
+                assert entry[kind] in explain.LAWS
+                with app.test_request_context():
+                    with force_locale("en"):
+                        (english,) = explain.law_names(market, kind)
+                    with force_locale(locale):
+                        (name,) = explain.law_names(market, kind)
+                assert name and name != english, (market, kind)
+                found += 1
+    assert found >= 15 and explain.law_names("XX", "returns") == []
