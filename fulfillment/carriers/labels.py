@@ -20,8 +20,9 @@ from .manual import ManualCarrier, s10_check_digit
 
 # The headings a post office reads, always in English; the buyer's words go beside them.
 ENGLISH = {"title": "PREPAID RETURN", "from": "From", "to": "To", "reference": "Return number",
-           "tracking": "Tracking number", "weight": "Weight", "note": "The return shipping is paid. Stick this label on the parcel and "
-           "write the return number on the box."}
+           "tracking": "Tracking number", "weight": "Weight",
+           "note": ("The return shipping is paid. Stick this label on the parcel and write the return number "
+                    "on the box.")}
 
 
 class LabelNeedsBooking(CarrierError):
@@ -40,6 +41,7 @@ class ReturnLabelRequest:
     receiver: Party
     packages: tuple[PackageSpec, ...]
     words: dict[str, str] = field(default_factory=dict)
+    locale: str = "en"  # the buyer's: picks the CID font of its Han characters and kana
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,39 @@ def issue_return_label(carrier: Carrier, request: ReturnLabelRequest) -> IssuedL
                        pdf=label_pdf(request, tracking_number=number, carrier_name=carrier.name))
 
 
+# reportlab's built-in CID fonts (not embedded: viewers substitute a face of that script).
+HANGUL_FONT = "HYGothic-Medium"
+HAN_FONTS = {"ja": "HeiseiKakuGo-W5", "zh-Hans": "STSong-Light", "zh-Hant": "MSung-Light"}
+
+
+def _hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def _markup(text: str, han_font: str) -> str:
+    """``text`` escaped for a Paragraph: Windows-1252 in Helvetica, Hangul in the Korean font, the rest
+    (Han, kana, fullwidth) in the buyer's language's font."""
+    from xml.sax.saxutils import escape
+
+    def font_of(ch: str) -> str | None:
+        try:
+            ch.encode("cp1252")
+            return None
+        except UnicodeEncodeError:
+            return HANGUL_FONT if _hangul(ch) else han_font
+
+    parts, run, current = [], "", None
+    for ch in text:
+        font = current if ch == " " else font_of(ch)  # a space stays in the run it is in
+        if font != current and run:
+            parts.append(f'<font name="{current}">{escape(run)}</font>' if current else escape(run))
+            run = ""
+        run, current = run + ch, font
+    if run:
+        parts.append(f'<font name="{current}">{escape(run)}</font>' if current else escape(run))
+    return "".join(parts)
+
+
 def _address(party: Party) -> list[str]:
     lines = [party.name, party.line1, party.line2,
              " ".join(p for p in (party.postal_code, party.city, party.region) if p), party.country, party.phone]
@@ -82,18 +117,28 @@ def label_pdf(request: ReturnLabelRequest, *, tracking_number: str, carrier_name
     from reportlab.graphics.barcode import code128
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from fulfillment.customs.documents.invoice import LATIN_BOLD, LATIN_FONT, markup, register_fonts
+    from fulfillment.customs.documents.invoice import LATIN_BOLD, LATIN_FONT, register_fonts
 
-    register_fonts()  # the CJK font of the customs papers: names and the buyer's words in any of our languages
+    register_fonts()  # the Korean font of the customs papers (with its one-face family)
+    han_font = HAN_FONTS.get(request.locale, HANGUL_FONT)
+    if han_font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(han_font))
+        pdfmetrics.registerFontFamily(han_font, normal=han_font, bold=han_font, italic=han_font, boldItalic=han_font)
+
+    def markup(text: str) -> str:
+        return _markup(text or "", han_font)
     base = ParagraphStyle("label", fontName=LATIN_FONT, fontSize=9, leading=11.5)
     title = ParagraphStyle("label-title", parent=base, fontName=LATIN_BOLD, fontSize=12, leading=15, spaceAfter=4)
 
     def heading(key: str) -> str:
         local = request.words.get(key)
         text = markup(ENGLISH[key])
-        return f"<b>{text}</b>" + (f" / {markup(local)}" if local and local.casefold() != ENGLISH[key].casefold() else "")
+        same = not local or local.casefold() == ENGLISH[key].casefold()
+        return f"<b>{text}</b>" + ("" if same else f" / {markup(local)}")
 
     def block(key: str, lines: list[str]) -> list:
         return [Paragraph(heading(key), base), *(Paragraph(markup(line), base) for line in lines)]
