@@ -125,3 +125,28 @@ def test_only_ops_issue_and_only_the_buyer_downloads(client, db_session, factory
     assert cross.status_code == 404 and cross.json["code"] == "return_not_found"
     stranger = client.get(url, headers=factory.headers(factory.user()))
     assert stranger.status_code == 404
+
+
+def test_a_change_of_mind_the_mall_bears_is_costed_to_the_mall(client, db_session, factory, stripe_on, hub):
+    seller = make_seller(db_session)
+    seller.no_return_purchase = True
+    item = make_item(db_session, seller, stock=5, warehouse=hub)
+    order = delivered_order(client, db_session, stripe_on, [(item, 1)], market="TW", days_ago=3)
+    case = ask_return(client, order, [(order.lines[0].id, 1)]).json
+    assert case["status"] == "approved" and case["return_shipping_payer"] == "seller", case
+
+    issued = client.post(f"/api/v1/admin/returns/{case['id']}/label", json={"cost_minor": 120},
+                         headers=staff(factory))
+    assert issued.status_code == 201, issued.json
+    cost = db_session.scalar(select(ReturnCost).where(ReturnCost.case_id == case["id"]))
+    assert (cost.kind, cost.bearer, cost.amount_minor) == ("return_label", "mall", 120)
+
+
+def test_a_return_already_sent_or_withdrawn_gets_no_label(client, db_session, factory, stripe_on, hub):
+    order, case = _defective_return(client, db_session, stripe_on, hub)
+    assert client.post(f"/api/v1/store/orders/{order.id}/returns/{case['id']}/cancel",
+                       headers=guest(order)).status_code == 200
+    refused = client.post(f"/api/v1/admin/returns/{case['id']}/label", json={"cost_minor": 1},
+                          headers=staff(factory))
+    assert refused.status_code == 409 and refused.json["code"] == "return_label_not_now"
+    assert _labels(db_session) == 0
