@@ -21,7 +21,7 @@ def init_app(app) -> None:
     from shop.notifications import register_templates
     from shop.payments.refunds import refund_settled
 
-    from .cases import api, demo, models, refunding, repairs_api, tasks  # noqa: F401 - models: tables; repairs_api: routes
+    from .cases import api, demo, labels_api, models, refunding, repairs_api, tasks  # noqa: F401 - models: tables; *_api: routes
 
     add_domain(app, MESSAGE_DOMAIN)
     register_templates(app, Path(__file__).resolve().parent / "cases" / "templates")

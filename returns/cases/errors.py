@@ -113,3 +113,32 @@ class RepairPartnerNotFound(NotFound):
 
     code = "repair_partner_not_found"
     title = _l("This repair partner does not exist.")
+
+
+class ReturnLabelBuyerPays(Conflict):
+    """A prepaid label is only for a return the seller or the mall pays."""
+
+    code = "return_label_buyer_pays"
+    title = _l("The buyer pays this return's shipping, so it gets no prepaid label.")
+
+
+class ReturnLabelExists(Conflict):
+    code = "return_label_exists"
+    title = _l("This return already has a label.")
+
+
+class ReturnLabelNotNow(Conflict):
+    code = "return_label_not_now"
+    title = _l("A label can only be issued for an approved return that has not been sent yet.")
+
+
+class ReturnLabelNotFound(NotFound):
+    code = "return_label_not_found"
+    title = _l("This return has no label.")
+
+
+class ReturnLabelCarrierUnsupported(Conflict):
+    """The configured carrier books labels through its API, which needs a job (not built yet)."""
+
+    code = "return_label_carrier_unsupported"
+    title = _l("This carrier's return labels cannot be issued here yet.")

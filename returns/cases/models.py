@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Timestamped, db, id_column, in_check
@@ -11,7 +21,7 @@ from shop.db import Timestamped, db, id_column, in_check
 CASE_KINDS = ("return", "warranty")
 CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunding", "refunded",
                  "closed", "canceled", "repairing", "repaired", "unrepairable", "shipped_back")
-COST_KINDS = ("refund", "return_shipping", "write_off", "replacement", "repair", "repair_shipping")
+COST_KINDS = ("refund", "return_shipping", "write_off", "replacement", "repair", "repair_shipping", "return_label")
 BEARERS = ("seller", "mall")
 
 
@@ -69,6 +79,8 @@ class ReturnCase(Timestamped, db.Model):
 
     lines: Mapped[list["ReturnLine"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                     order_by="ReturnLine.position")
+    label: Mapped["ReturnLabel | None"] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                      uselist=False)
 
     __table_args__ = (
         UniqueConstraint("order_id", "idempotency_key", name="idempotency"),
@@ -148,3 +160,29 @@ class RepairPartner(Timestamped, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[dict] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class ReturnLabel(db.Model):
+    """The prepaid label of a case whose return the seller or the mall pays (one per case).
+
+    The PDF is kept in the row (a few KB, deferred): it is written in the same transaction
+    as the label and its cost, so a label never exists without its document or the reverse.
+    """
+
+    __tablename__ = "return_labels"
+
+    id: Mapped[str] = id_column("rlb")
+    case_id: Mapped[str] = mapped_column(ForeignKey("return_cases.id", ondelete="CASCADE"), unique=True)
+    carrier: Mapped[str] = mapped_column(String(32))
+    tracking_number: Mapped[str] = mapped_column(String(64))
+    packages: Mapped[list] = mapped_column(JSON, default=list)
+    cost_minor: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    issued_by: Mapped[str | None] = mapped_column(String(32))
+    issued_at: Mapped[datetime]
+
+    case: Mapped[ReturnCase] = relationship(back_populates="label")
+
+    __table_args__ = (CheckConstraint("cost_minor >= 0", name="cost"),)

@@ -167,6 +167,27 @@ class ReturnCaseSchema(ma.Schema):
     repair = ma.fields.Raw(allow_none=True, metadata={"description": (
         "a claim resolved as repair: the service address, reasonable days and due date, the guarantee's extension "
         "(null where the market's law is not in the data, with a note), the cost, and the parcel back")})
+    label = ma.fields.Nested(lambda: ReturnLabelSchema(), allow_none=True, metadata={
+        "description": "the prepaid return label, once ops issued one: print it from ``url``"})
+
+
+class ReturnLabelSchema(ma.Schema):
+    tracking_number = ma.fields.String()
+    carrier = ma.fields.String()
+    url = ma.fields.String(metadata={"description": "the buyer's download (PDF)"})
+
+
+class LabelPackageSchema(StrictSchema):
+    weight_g = StrictInteger(required=True, validate=ma.validate.Range(min=1, max=70_000))
+    length_mm = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=3000))
+    width_mm = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=3000))
+    height_mm = StrictInteger(load_default=0, validate=ma.validate.Range(min=0, max=3000))
+
+
+class IssueLabelSchema(StrictSchema):
+    cost_minor = StrictInteger(required=True, validate=ma.validate.Range(min=0, max=10**9))
+    packages = ma.fields.List(ma.fields.Nested(LabelPackageSchema), load_default=None,
+                              validate=ma.validate.Length(min=1, max=20))
 
 
 class ReturnOptionSchema(ma.Schema):

@@ -51,12 +51,30 @@ def case_view(session: Session, case: ReturnCase, *, for_ops: bool = False) -> d
         "requested_at": case.requested_at, "decided_at": case.decided_at, "received_at": case.received_at,
         "inspected_at": case.inspected_at, "refunded_at": case.refunded_at, "closed_at": case.closed_at,
         "canceled_at": case.canceled_at, "rejection_note": case.rejection_note, "lines": lines,
-        "repair": repair_view(session, case),
+        "repair": repair_view(session, case), "label": label_view(case),
     }
     if for_ops:
         view.update(override_by=case.override_by, override_reason=case.override_reason,
                     overdue_flagged_at=case.overdue_flagged_at)
     return view
+
+
+def label_view(case: ReturnCase) -> dict | None:
+    """The case's prepaid label as the API shows it (``url``: the buyer's download), or None."""
+    if case.label is None:
+        return None
+    return {"tracking_number": case.label.tracking_number, "carrier": case.label.carrier,
+            "url": f"/api/v1/store/orders/{case.order_id}/returns/{case.id}/label"}
+
+
+def label_words(locale: str) -> dict[str, str]:
+    """The words of the label PDF in ``locale`` (printed under the English the post office reads)."""
+    from flask_babel import gettext as _
+    with force_locale(to_babel(locale)):
+        return {"title": _("Prepaid return"), "from": _("From"), "to": _("To"),
+                "reference": _("Return number"), "tracking": _("Tracking number"), "weight": _("Weight"),
+                "note": _("The return shipping is paid. Stick this label on the parcel and write the return "
+                          "number on the box.")}
 
 
 def instructions(case: ReturnCase) -> list[str]:
@@ -77,7 +95,10 @@ def instructions(case: ReturnCase) -> list[str]:
     if case.resolution == "repair":
         steps.append(_("This address repairs your item and sends it back to you at no cost: include a note "
                        "describing the fault."))
-    if case.return_shipping_payer == "seller":
+    if case.label is not None:
+        steps.append(_("Print the prepaid return label (tracking number %(tracking)s) and stick it on the parcel: "
+                       "the return shipping is already paid.", tracking=case.label.tracking_number))
+    elif case.return_shipping_payer == "seller":
         steps.append(_("The seller pays the return shipping: keep the receipt, it is refunded with your order."))
     else:
         steps.append(_("You pay the return shipping; a tracked service protects you if the parcel is lost."))
