@@ -47,7 +47,7 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
                                                     "refresh_dated_listings",
                                                     "release_expired_reservations", "low_stock_alerts",
                                                     "poll_carrier_tracking", "write_export_list",
-                                                    "flag_overdue_refunds", "complete_orders"}
+                                                    "flag_overdue_refunds", "settle_repairs", "complete_orders"}
     names = [s.name for s in seeders(app)]
     assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments", "returns",
                      "storefront"]
