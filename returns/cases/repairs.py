@@ -245,12 +245,18 @@ def repair_view(session: Session, case: ReturnCase) -> dict | None:
     """The repair as the case view shows it: terms, dates and the parcel back with its tracking."""
     if case.repair is None:
         return None
-    parcel = session.get(Shipment, case.repair_shipment_id) if case.repair_shipment_id else None
-    def iso(value):
-        return value.isoformat() if value else None
+    return {**case.repair, "due_on": _iso(case.repair_due_on), "started_at": _iso(case.repair_started_at),
+            "repaired_at": _iso(case.repaired_at), "shipment": repair_parcel(session, case)}
 
-    return {**case.repair, "due_on": iso(case.repair_due_on), "started_at": iso(case.repair_started_at),
-            "repaired_at": iso(case.repaired_at),
-            "shipment": None if parcel is None else {
-                "id": parcel.id, "number": parcel.number, "status": parcel.status, "carrier": parcel.carrier,
-                "tracking_number": parcel.tracking_number, "delivered_at": iso(parcel.delivered_at)}}
+
+def repair_parcel(session: Session, case: ReturnCase) -> dict | None:
+    """The parcel taking the repaired item back, with its tracking number once booked (JSON-ready)."""
+    parcel = session.get(Shipment, case.repair_shipment_id) if case.repair_shipment_id else None
+    if parcel is None:
+        return None
+    return {"id": parcel.id, "number": parcel.number, "status": parcel.status, "carrier": parcel.carrier,
+            "tracking_number": parcel.tracking_number, "delivered_at": _iso(parcel.delivered_at)}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

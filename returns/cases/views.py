@@ -12,7 +12,7 @@ from returns.policy import explain
 from shop.orders.models import Order, OrderLine
 
 from .models import ReturnCase
-from .repairs import repair_view
+from .repairs import repair_parcel, repair_view
 from .services import is_overdue
 
 
@@ -124,16 +124,5 @@ def mail_context(session: Session, case: ReturnCase, order: Order) -> dict:
             "items": [{"name": session.get(OrderLine, line.order_line_id).name, "quantity": line.quantity,
                        "received": line.received_quantity} for line in case.lines],
             "refund": {"amount_minor": case.refund_minor, "currency": case.currency} if case.refund_minor else None,
-            "resolution": case.resolution, "parcel": _parcel(session, case), "laws": laws,
+            "resolution": case.resolution, "parcel": repair_parcel(session, case), "laws": laws,
             "today": date.today().isoformat()}
-
-
-def _parcel(session: Session, case: ReturnCase) -> dict | None:
-    """The parcel taking a repaired item back, with its tracking number once booked."""
-    from fulfillment.shipments.models import Shipment
-
-    shipment_id = getattr(case, "repair_shipment_id", None)
-    shipment = session.get(Shipment, shipment_id) if shipment_id else None
-    if shipment is None:
-        return None
-    return {"number": shipment.number, "carrier": shipment.carrier, "tracking_number": shipment.tracking_number}

@@ -167,7 +167,7 @@ def quote_line(session: Session, cart: Cart, market: Market, line, *, rate=_UNRE
         parcel={"weight_g": variant.weight_g, "length_mm": variant.length_mm, "width_mm": variant.width_mm,
                 "height_mm": variant.height_mm},
         reasons=reasons, return_exclusions=line_exclusions(session, market.code, product.category),
-        return_acknowledgement=getattr(line, "return_acknowledgement", None),
+        return_acknowledgement=line.return_acknowledgement,
     )
 
 
