@@ -1,6 +1,7 @@
 """Builders for return tests: an order paid on localstripe, shipped and delivered some days ago."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
@@ -47,3 +48,25 @@ def ask_return(client, order, lines, reason="changed_mind", *, key=None, **extra
     body = {"lines": [{"order_line_id": line_id, "quantity": quantity} for line_id, quantity in lines],
             "reason": reason, **extra}
     return client.post(f"/api/v1/store/orders/{order.id}/returns", json=body, headers=headers)
+
+
+def race(app, url: str, headers: dict, body: dict, n: int = 20) -> list[tuple[int, dict]]:
+    """``n`` POSTs of ``body`` to ``url``, released together; their statuses and bodies."""
+    barrier = threading.Barrier(n)
+    results: list[tuple[int, dict]] = []
+    lock = threading.Lock()
+
+    def ask() -> None:
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(url, json=body, headers=headers)
+        with lock:
+            results.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=ask) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == n
+    return results

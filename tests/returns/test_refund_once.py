@@ -1,7 +1,6 @@
 """A case is refunded once: twenty requests at once, retries with a key, failures and the audit (both engines)."""
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
@@ -12,7 +11,7 @@ from returns.cases.models import ReturnCase
 from shop.payments import refunds
 from shop.payments.models import Refund
 from tests.fulfillment.shipments.helpers import staff, warehouse
-from tests.returns.helpers import ask_return, delivered_order, guest
+from tests.returns.helpers import ask_return, delivered_order, guest, race
 from tests.returns.test_refunds import payment_of, provider_refunds
 from tests.shop.catalog.helpers import certify
 from tests.shop.checkout.helpers import make_item, post_event
@@ -48,28 +47,6 @@ def inspected_case(client, session, stripe_base, headers, *, units=3, returned=1
                             headers=headers)
     assert inspected.status_code == 200, inspected.json
     return inspected.json
-
-
-def race(app, url: str, headers: dict, body: dict, n: int = 20) -> list[tuple[int, dict]]:
-    """``n`` POSTs of ``body`` to ``url``, released together; their statuses and bodies."""
-    barrier = threading.Barrier(n)
-    results: list[tuple[int, dict]] = []
-    lock = threading.Lock()
-
-    def ask() -> None:
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(url, json=body, headers=headers)
-        with lock:
-            results.append((response.status_code, response.get_json()))
-
-    threads = [threading.Thread(target=ask) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert len(results) == n
-    return results
 
 
 def pay_pending(session, order_id: str) -> None:

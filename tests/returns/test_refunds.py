@@ -16,7 +16,7 @@ from shop.payments import refunds
 from shop.payments.gateway import PAYMENTS
 from shop.payments.models import Payment, Refund
 from tests.fulfillment.shipments.helpers import staff, warehouse
-from tests.returns.helpers import ask_return, delivered_order
+from tests.returns.helpers import ask_return, delivered_order, race
 from tests.shop.checkout.helpers import make_item, post_event
 from tests.shop.jobs.jobs_for_tests import run_worker
 from tests.shop.payments.stripe_fixtures import SECRET_KEY
@@ -45,23 +45,8 @@ def test_twenty_concurrent_refunds_never_exceed_the_capture(app, committed_db, f
     headers = staff(factory_committed)
     session.remove()
 
-    barrier = threading.Barrier(20)
-    results: list[tuple[int, dict]] = []
-    lock = threading.Lock()
-
-    def ask() -> None:
-        client = app.test_client()
-        barrier.wait()
-        response = client.post(f"/api/v1/admin/orders/{order_id}/refunds",
-                               json={"amount_minor": share, "reason": "goodwill"}, headers=headers)
-        with lock:
-            results.append((response.status_code, response.get_json()))
-
-    threads = [threading.Thread(target=ask) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = race(app, f"/api/v1/admin/orders/{order_id}/refunds", headers,
+                   {"amount_minor": share, "reason": "goodwill"})
     statuses = Counter(status for status, _ in results)
     assert statuses == {201: 3, 409: 17}, [body for status, body in results if status not in (201, 409)]
     assert {body["code"] for status, body in results if status == 409} == {"refund_exceeds_balance"}
