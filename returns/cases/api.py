@@ -19,7 +19,7 @@ from shop.payments import refunds
 from shop.payments.api import REFUND_KEY_PARAMETER
 from shop.payments.errors import RefundAlreadyRequested
 
-from . import refunding, services
+from . import costs, queues, refunding, resolutions, services
 from .errors import DatesOutOfOrder, ReturnNotFound
 from .models import ReturnCase
 from .schemas import (
@@ -166,7 +166,7 @@ def return_shipped(order_id, case_id):
 def seller_returns(args):
     """Returns and claims holding the seller's goods (other sellers' lines left out)."""
     user = require_seller()
-    result = paginate(db.session, services.seller_cases(user.seller_id, kind=args.get("kind")), args["page"],
+    result = paginate(db.session, queues.seller_cases(user.seller_id, kind=args.get("kind")), args["page"],
                       args["per_page"])
     items = []
     for case in result["items"]:
@@ -183,7 +183,7 @@ def seller_returns(args):
 def seller_costs(args):
     """The seller's return and claim costs per month, bearer and kind."""
     user = require_seller()
-    rows = db.session.execute(services.costs_query(seller_id=user.seller_id, month=args.get("month")))
+    rows = db.session.execute(costs.costs_query(seller_id=user.seller_id, month=args.get("month")))
     return {"items": [row._asdict() for row in rows]}
 
 
@@ -241,7 +241,7 @@ def evaluate_warranty(body):
 
 def _case_list(kind: str, args):
     _staff()
-    query = services.ops_queue(kind=kind, status=args.get("status"), market=args.get("market"),
+    query = queues.ops_queue(kind=kind, status=args.get("status"), market=args.get("market"),
                                seller=args.get("seller"), due_before=args.get("due_before"))
     result = paginate(db.session, query, args["page"], args["per_page"])
     return {**result, "items": [case_view(db.session, case, for_ops=True) for case in result["items"]]}
@@ -354,7 +354,7 @@ def refund_audit():
 def exchange_return(case_id):
     """Ship the sizes or colours asked for, for the units received and inspected; the case closes unrefunded."""
     staff = _staff()
-    return _done(services.exchange(db.session, services.get_case(db.session, case_id, lock=True), by=staff))
+    return _done(resolutions.exchange(db.session, services.get_case(db.session, case_id, lock=True), by=staff))
 
 
 @admin.route("/returns/<case_id>/resolve", methods=["POST"])
@@ -365,7 +365,7 @@ def resolve_claim(body, case_id):
     """Choose the remedy of a warranty claim (one the decision offers)."""
     staff = _staff()
     case = services.get_case(db.session, case_id, lock=True)
-    return _done(services.resolve_warranty(db.session, case, body["remedy"], by=staff))
+    return _done(resolutions.resolve_warranty(db.session, case, body["remedy"], by=staff))
 
 
 @admin.route("/returns/<case_id>/close", methods=["POST"])
@@ -383,5 +383,5 @@ def close_return(case_id):
 def all_costs(args):
     """Return and claim costs per seller and month, by bearer (seller or mall) and kind."""
     _staff()
-    rows = db.session.execute(services.costs_query(seller_id=args.get("seller"), month=args.get("month")))
+    rows = db.session.execute(costs.costs_query(seller_id=args.get("seller"), month=args.get("month")))
     return {"items": [row._asdict() for row in rows]}

@@ -4,7 +4,7 @@ One label per case (a unique key on ``return_labels.case_id``; the same ``Idempo
 answers the label it made). The label itself comes from ``fulfillment.carriers.labels``
 with plain data: the buyer's address as sender, the case's destination as receiver, the
 boxes, the return number, and the label's words in the buyer's language. Its cost is
-booked to whoever bears the return (``services.bearer``), split across the case's sellers.
+booked to whoever bears the return (``costs.bearer``), split across the case's sellers.
 
 Only a carrier that makes labels locally is served (no network I/O, so it is done inside
 the transaction); a carrier with a booking API would book from a job after commit, which
@@ -22,6 +22,7 @@ from fulfillment.carriers.labels import LabelNeedsBooking, ReturnLabelRequest, i
 from shop.db import utcnow
 from shop.orders.models import Order, OrderLine
 
+from .costs import book_split
 from .errors import (
     ReturnLabelBuyerPays,
     ReturnLabelCarrierUnsupported,
@@ -30,7 +31,7 @@ from .errors import (
     ReturnLabelNotNow,
 )
 from .models import ReturnCase, ReturnLabel
-from .services import _book_split, get_case
+from .services import get_case
 
 
 def _party(address: dict | None, *, name: str | None, country: str | None = None) -> Party:
@@ -86,7 +87,7 @@ def issue_label(session: Session, case_id: str, *, carrier: Carrier, cost_minor:
         carrier=issued.carrier, tracking_number=issued.tracking_number, pdf=issued.pdf,
         packages=[vars(p) for p in request.packages], cost_minor=cost_minor, currency=case.currency,
         idempotency_key=idempotency_key, issued_by=by, issued_at=now or utcnow())
-    _book_split(session, case, "return_label", cost_minor)
+    book_split(session, case, "return_label", cost_minor)
     session.flush()
     return case, True
 

@@ -40,9 +40,11 @@ from shop.orders.models import Order, OrderCharge
 from shop.payments import refunds
 from shop.payments.errors import RefundAlreadyRequested
 
+from .costs import announced, book_split, value_by_seller
 from .errors import InvalidReturnTransition, RefundWithoutReturnNotAllowed
+from .mail import notify
 from .models import ReturnCase
-from .services import _announced, _book_split, _move, _notify, get_case, value_by_seller
+from .services import _move, get_case
 
 log = logging.getLogger(__name__)
 # Statuses of a case whose refund is decided: another request is a 409, not a transition error.
@@ -101,7 +103,7 @@ def refund_case(session: Session, case_id: str, *, by: str | None = None, withou
     if without_return:
         if case.status != "approved":
             raise InvalidReturnTransition(current=case.status)
-        units = _announced(case)
+        units = announced(case)
         limit = policy.policy_data()["refund_without_return"]["max_item_value_minor"].get(case.market_code)
         value = sum(value_by_seller(session, case, units).values())
         if limit is None or limit["currency"] != case.currency or value > limit["amount_minor"]:
@@ -147,9 +149,9 @@ def on_refund_settled(refund, *, session: Session) -> None:
         return
     _move(case, "refunded")
     case.refunded_at = utcnow()
-    _book_split(session, case, "refund", refund.amount_minor)
+    book_split(session, case, "refund", refund.amount_minor)
     session.flush()
-    _notify(session, case, session.get(Order, case.order_id), "refunded")
+    notify(session, case, session.get(Order, case.order_id), "refunded")
 
 
 @dataclass(frozen=True)

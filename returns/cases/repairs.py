@@ -13,7 +13,7 @@ major failure) and among the remedies the decision offered.
 
 The service address is the seller's active repair partner for the item's category, else
 its partner for every category, else the seller's return address, else the return
-destination. Costs go to the bearer of the case (``services.bearer``: the seller for a
+destination. Costs go to the bearer of the case (``costs.bearer``: the seller for a
 claim). A repair taking longer than the market's reasonable time (``policy.json``
 ``repairs``; 30 days by default, counted from the item's arrival) is flagged to ops once.
 """
@@ -35,6 +35,7 @@ from shop.payments import refunds
 from shop.sellers.models import Seller
 
 from . import refunding
+from .costs import book
 from .errors import (
     InvalidReturnTransition,
     NoReturnDestination,
@@ -43,8 +44,10 @@ from .errors import (
     RemedyNotOffered,
     RemedyOutOfOrder,
 )
+from .mail import notify
 from .models import RepairPartner, ReturnCase
-from .services import _book, _move, _notify, _restock_warehouse, destination, get_case, replace
+from .resolutions import replace
+from .services import _move, _restock_warehouse, destination, get_case
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +135,7 @@ def finish_repair(session: Session, case: ReturnCase, *, repair_cost_minor: int 
     repair["guarantee_extended_days"] = (now - arrived).days if repair.get("extends_guarantee") else None
     case.repair = repair
     if repair_cost_minor:
-        _book(session, case, case.lines[0].seller_id, "repair", repair_cost_minor)
+        book(session, case, case.lines[0].seller_id, "repair", repair_cost_minor)
     session.flush()
     return case
 
@@ -162,9 +165,9 @@ def ship_back(session: Session, case: ReturnCase, *, shipping_minor: int = 0) ->
                               items=[(line.variant_id, line.received_quantity or line.quantity) for line in case.lines])
     case.repair_shipment_id = parcel.id
     if shipping_minor:
-        _book(session, case, case.lines[0].seller_id, "repair_shipping", shipping_minor)
+        book(session, case, case.lines[0].seller_id, "repair_shipping", shipping_minor)
     session.flush()
-    _notify(session, case, order, "repaired")
+    notify(session, case, order, "repaired")
     return case
 
 

@@ -12,13 +12,13 @@ The guarantees:
   outbound shipping and the duties only where the decision says so, and goes through
   ``shop.payments.refunds`` (never above what was captured). Resellable units go back on
   hand through the inventory ledger; damaged ones are written off as a cost.
-- Each cost (refund, return shipping, write-off) is booked once per case, seller and kind,
-  to the seller — or to the mall for a change of mind with a "no-return purchase" seller.
+
+Beside it: ``refunding`` (the one refund), ``resolutions`` (exchanges, warranty remedies),
+``repairs``, ``labels``, ``costs`` (the cost ledger), ``queues`` (ops lists, periodic work), ``mail``.
 """
 from __future__ import annotations
 
 import dataclasses
-import logging
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -26,16 +26,15 @@ from sqlalchemy.orm import Session
 
 import returns.policy as policy
 from fulfillment.inventory.services import ledger
-from fulfillment.shipments import services as shipments
 from fulfillment.shipments.models import Shipment, ShipmentLine
 from fulfillment.warehouses.models import Warehouse
 from shop.db import utcnow
 from shop.markets.services import get_market
-from shop.notifications import queue as queue_mail
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderLine
 from shop.sellers.models import Seller
 
+from .costs import book, book_split, value_by_seller
 from .errors import (
     InvalidCount,
     InvalidExchange,
@@ -44,13 +43,12 @@ from .errors import (
     OrderCanceled,
     OrderNotReturnable,
     QuantityAboveDelivered,
-    RemedyNotOffered,
     ReturnNotFound,
     UnknownOrderLine,
 )
-from .models import ReturnCase, ReturnCost, ReturnLine
+from .mail import notify
+from .models import ReturnCase, ReturnLine
 
-log = logging.getLogger(__name__)
 # A warranty claim being repaired (``returns.cases.repairs``) adds repairing, repaired, unrepairable and shipped_back.
 REPAIR = ("repairing", "repaired", "unrepairable", "shipped_back")
 OPEN = ("requested", "approved", "in_transit", "received", "inspected", "refunding") + REPAIR
@@ -270,7 +268,7 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
         case.destination = destination(session, order, {line.seller_id for line in case.lines})
     session.add(case)
     session.flush()
-    _notify(session, case, order, "approved" if allowed else "rejected")
+    notify(session, case, order, "approved" if allowed else "rejected")
     return case, True
 
 
@@ -308,7 +306,7 @@ def override(session: Session, case: ReturnCase, *, approve: bool, by: str, why:
     else:
         case.rejection_note = why
     session.flush()
-    _notify(session, case, order, "approved" if approve else "rejected", again=True)
+    notify(session, case, order, "approved" if approve else "rejected", again=True)
     return case
 
 
@@ -339,9 +337,9 @@ def receive(session: Session, case: ReturnCase, counted: dict[str, int], *, retu
                     if d.get("refund_deadline_days")), default=policy.policy_data()["defaults"]["refund_deadline_days"])
         case.refund_due_on = now.date() + timedelta(days=days)
     if return_shipping_minor and case.return_shipping_payer == "seller":
-        _book_split(session, case, "return_shipping", return_shipping_minor)
+        book_split(session, case, "return_shipping", return_shipping_minor)
     session.flush()
-    _notify(session, case, session.get(Order, case.order_id), "received")
+    notify(session, case, session.get(Order, case.order_id), "received")
     return case
 
 
@@ -366,7 +364,7 @@ def inspect(session: Session, case: ReturnCase, resellable: dict[str, int], *, a
                                   quantity=line.resellable_quantity, reference=case.id, actor=actor)
     damaged = {line.id: line.damaged_quantity for line in case.lines}
     for seller_id, amount in value_by_seller(session, case, damaged).items():
-        _book(session, case, seller_id, "write_off", amount)
+        book(session, case, seller_id, "write_off", amount)
     session.flush()
     return case
 
@@ -381,25 +379,7 @@ def _restock_warehouse(session: Session, case: ReturnCase) -> str | None:
     return warehouse.id if warehouse else None
 
 
-# --- exchanges (refunds: returns.cases.refunding) ------------------------------------------
-
-def exchange(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
-    """Ship the variants asked for, for the units that came back (an inspected exchange), and close the case.
-
-    Nothing is refunded: the new units are a zero-price replacement of the old ones. Lines
-    without an exchange variant, or with no units received, ship nothing.
-    """
-    if case.status != "inspected" or case.resolution != "exchange":
-        raise InvalidReturnTransition(current=case.status)
-    lines = [(line.order_line_id, line.exchange_variant_id, line.received_quantity)
-             for line in case.lines if line.exchange_variant_id and line.received_quantity]
-    if lines:
-        shipments.ship_replacement(session, case.order_id, lines, actor=by or "ops")
-    _move(case, "closed")
-    case.closed_at = utcnow()
-    session.flush()
-    return case
-
+# --- closing (refunds: returns.cases.refunding; exchanges, replacements: returns.cases.resolutions) ---
 
 def close(session: Session, case: ReturnCase) -> ReturnCase:
     _move(case, "closed")
@@ -417,183 +397,3 @@ def cancel(session: Session, case: ReturnCase) -> ReturnCase:
     session.flush()
     return case
 
-
-def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str | None = None) -> ReturnCase:
-    """Ops choose how an approved claim ends, among the remedies the decision offers.
-
-    ``replace`` ships the same units anew at no charge (new parcels of the order, reserved
-    and allocated like any line; their cost is booked to the bearer) and closes the claim;
-    ``repair`` (an approved claim only) sends the goods to the service address and runs the
-    repair round trip of ``returns.cases.repairs``; ``refund`` waits for the goods (receive,
-    inspect, then refund as for a return).
-    """
-    offered = {r for d in case.decision.get("lines", {}).values() for r in d.get("remedies", ())}
-    if case.kind != "warranty" or remedy not in offered:
-        raise RemedyNotOffered()
-    if case.status not in ("approved", "inspected") or (remedy == "repair" and case.status != "approved"):
-        raise InvalidReturnTransition(current=case.status)
-    case.resolution = remedy
-    if remedy == "repair":
-        from .repairs import route_to_service  # the repair round trip is a use case of its own
-
-        route_to_service(session, case)
-    if remedy == "replace":
-        return replace(session, case, by=by)
-    session.flush()
-    return case
-
-
-def replace(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
-    """Ship the claim's units anew at no charge (booked to the bearer), close it and tell the buyer."""
-    shipments.ship_replacement(session, case.order_id,
-                               [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
-                               actor=by or "ops")
-    for seller_id, amount in value_by_seller(session, case, _announced(case)).items():
-        _book(session, case, seller_id, "replacement", amount)
-    _move(case, "closed")
-    case.closed_at = utcnow()
-    session.flush()
-    _notify(session, case, session.get(Order, case.order_id), "replaced")
-    return case
-
-
-# --- costs --------------------------------------------------------------------------------
-
-def bearer(session: Session, case: ReturnCase, seller_id: str) -> str:
-    """The mall bears a change of mind for a "no-return purchase" seller; the seller bears the rest."""
-    seller = session.get(Seller, seller_id)
-    kinds = {d.get("kind") for d in case.decision.get("lines", {}).values()}
-    if seller is not None and seller.no_return_purchase and kinds == {"change_of_mind"}:
-        return "mall"
-    return "seller"
-
-
-def _book(session: Session, case: ReturnCase, seller_id: str, kind: str, amount: int) -> None:
-    exists = session.scalar(select(ReturnCost.id).where(
-        ReturnCost.case_id == case.id, ReturnCost.seller_id == seller_id, ReturnCost.kind == kind))
-    if exists is not None or amount <= 0:
-        return
-    now = utcnow()
-    session.add(ReturnCost(case_id=case.id, seller_id=seller_id, bearer=bearer(session, case, seller_id), kind=kind,
-                           amount_minor=amount, currency=case.currency, month=now.strftime("%Y-%m"), booked_at=now))
-
-
-def value_by_seller(session: Session, case: ReturnCase, units: dict[str, int]) -> dict[str, int]:
-    """The order price of ``units`` per return line id, summed per seller (minor units)."""
-    values: dict[str, int] = {}
-    for line in case.lines:
-        price = session.get(OrderLine, line.order_line_id).unit_price_minor
-        values[line.seller_id] = values.get(line.seller_id, 0) + price * units.get(line.id, 0)
-    return values
-
-
-def _announced(case: ReturnCase) -> dict[str, int]:
-    return {line.id: line.quantity for line in case.lines}
-
-
-def _book_split(session: Session, case: ReturnCase, kind: str, amount: int) -> None:
-    """Book ``amount`` across the case's sellers in proportion to their units' value (the rest to the last)."""
-    values = value_by_seller(session, case, _announced(case))
-    total = sum(values.values()) or 1
-    left = amount
-    ordered = sorted(values)
-    for index, seller_id in enumerate(ordered):
-        share = left if index == len(ordered) - 1 else amount * values[seller_id] // total
-        left -= share
-        _book(session, case, seller_id, kind, share)
-
-
-def costs_query(*, seller_id: str | None = None, month: str | None = None):
-    """Costs per seller, month, bearer and kind (sums), for settlement and the seller's view."""
-    query = (select(ReturnCost.seller_id, ReturnCost.month, ReturnCost.bearer, ReturnCost.kind, ReturnCost.currency,
-                    func.sum(ReturnCost.amount_minor).label("amount_minor"), func.count().label("cases"))
-             .group_by(ReturnCost.seller_id, ReturnCost.month, ReturnCost.bearer, ReturnCost.kind, ReturnCost.currency)
-             .order_by(ReturnCost.month.desc(), ReturnCost.seller_id, ReturnCost.kind))
-    if seller_id:
-        query = query.where(ReturnCost.seller_id == seller_id)
-    if month:
-        query = query.where(ReturnCost.month == month)
-    return query
-
-
-# --- queues and periodic work -------------------------------------------------------------
-
-def ops_queue(*, kind: str = "return", status=None, market=None, seller=None, due_before: date | None = None):
-    """Cases for ops, soonest refund deadline first (none last), then oldest."""
-    query = select(ReturnCase).where(ReturnCase.kind == kind)
-    if status:
-        query = query.where(ReturnCase.status == status)
-    if market:
-        query = query.where(ReturnCase.market_code == market)
-    if seller:
-        query = query.where(ReturnCase.id.in_(select(ReturnLine.case_id).where(ReturnLine.seller_id == seller)))
-    if due_before:
-        query = query.where(ReturnCase.refund_due_on < due_before)
-    return query.order_by(ReturnCase.refund_due_on.is_(None), ReturnCase.refund_due_on, ReturnCase.requested_at,
-                          ReturnCase.id)
-
-
-def seller_cases(seller_id: str, *, kind: str | None = None):
-    query = select(ReturnCase).where(ReturnCase.id.in_(select(ReturnLine.case_id).where(
-        ReturnLine.seller_id == seller_id)))
-    if kind:
-        query = query.where(ReturnCase.kind == kind)
-    return query.order_by(ReturnCase.requested_at.desc(), ReturnCase.id)
-
-
-def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
-    today = today or utcnow().date()
-    if case.repair_due_on and case.status in ("received", "repairing"):
-        return case.repair_due_on < today  # a repair taking longer than the market's reasonable time
-    return bool(case.refund_due_on and case.refund_due_on < today
-                and case.status in ("approved", "in_transit", "received", "inspected", "refunding"))
-
-
-def flag_overdue(session: Session, *, today: date | None = None) -> int:
-    """Periodic: mark cases whose refund deadline passed (once each); ops see them flagged first."""
-    today = today or utcnow().date()
-    cases = session.scalars(select(ReturnCase).where(
-        ReturnCase.refund_due_on < today, ReturnCase.overdue_flagged_at.is_(None),
-        ReturnCase.status.in_(("received", "inspected", "refunding")))).all()
-    for case in cases:
-        case.overdue_flagged_at = utcnow()
-        log.warning("return %s: refund overdue since %s", case.number, case.refund_due_on)
-    session.flush()
-    return len(cases)
-
-
-def complete_orders(session: Session, *, now: datetime | None = None, limit: int = 200) -> int:
-    """Periodic: ``delivered`` → ``completed`` when every line's change-of-mind window is over and no case is open."""
-    now = now or utcnow()
-    candidates = session.scalars(select(Order).where(Order.status == "delivered").order_by(Order.delivered_at)
-                                 .limit(limit)).all()
-    done = 0
-    for order in candidates:
-        if session.scalar(select(ReturnCase.id).where(ReturnCase.order_id == order.id,
-                                                      ReturnCase.status.in_(OPEN)).limit(1)):
-            continue
-        market = policy.MarketRules.of(get_market(session, order.market_code))
-        sellers = _sellers(session, order.lines)
-        delivered = deliveries(session, order)
-        zones = buyer_zones(order)
-        over = []
-        for line in order.lines:
-            got = delivered.get(line.id)
-            if got is None or got.delivered_at is None:
-                continue
-            days, _, _ = policy.change_of_mind_window(market, policy.SellerPolicy.of(sellers[line.seller_id]))
-            counted = policy.days.count(got.delivered_at, now, zones, lambda day, days=days: day + timedelta(days=days))
-            over.append(counted.on > counted.last_day)
-        if over and all(over):
-            orders.mark_completed(session, orders.lock_order(session, order.id), at=now)
-            done += 1
-    return done
-
-
-# --- mail ---------------------------------------------------------------------------------
-
-def _notify(session: Session, case: ReturnCase, order: Order, step: str, *, again: bool = False) -> None:
-    from . import views
-    key = f"return-{step}:{case.id}" + (f":{utcnow().isoformat()}" if again else "")
-    queue_mail(session, key=key, template=f"return_{step}", to=order.email, locale=order.locale,
-               context=views.mail_context(session, case, order))

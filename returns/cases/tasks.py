@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from shop.db import db
 
-from . import services
+from . import queues
 
 
 def flag_overdue_refunds() -> int:
     """Flag (once) the cases whose refund deadline has passed without a refund."""
-    return services.flag_overdue(db.session)
+    return queues.flag_overdue(db.session)
 
 
 def complete_orders() -> int:
     """Close delivered orders whose return windows are over with nothing open (``completed``)."""
-    return services.complete_orders(db.session)
+    return queues.complete_orders(db.session)
 
 
 def settle_repairs() -> dict:

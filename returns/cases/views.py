@@ -12,8 +12,8 @@ from returns.policy import explain
 from shop.orders.models import Order, OrderLine
 
 from .models import ReturnCase
+from .queues import is_overdue
 from .repairs import repair_parcel, repair_view
-from .services import is_overdue
 
 
 def _reasons(record: dict) -> list[dict]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from returns.cases import services
+from returns.cases import queues, services
 from returns.cases.models import ReturnCase
 from shop.db import utcnow
 from shop.orders.models import Order
@@ -23,9 +23,9 @@ def test_an_overdue_refund_is_flagged_once_and_shown_first(client, db_session, f
     stored = db_session.get(ReturnCase, case["id"])
     assert stored.refund_due_on == utcnow().date() + timedelta(days=14)  # GB: 14 days from the goods' return
     later = stored.refund_due_on + timedelta(days=1)
-    assert services.flag_overdue(db_session, today=later) == 1
-    assert services.flag_overdue(db_session, today=later) == 0
-    assert services.is_overdue(stored, later)
+    assert queues.flag_overdue(db_session, today=later) == 1
+    assert queues.flag_overdue(db_session, today=later) == 0
+    assert queues.is_overdue(stored, later)
     queue = client.get(f"/api/v1/admin/returns?due_before={later.isoformat()}", headers=ops)
     assert [c["id"] for c in queue.json["items"]] == [case["id"]]
 
@@ -39,7 +39,7 @@ def test_orders_complete_when_every_window_ended_with_nothing_open(client, db_se
     services.open_case(db_session, busy.id, kind="return", reason="defective",
                        lines=[{"order_line_id": busy.lines[0].id, "quantity": 1}])
     db_session.commit()
-    services.complete_orders(db_session)
+    queues.complete_orders(db_session)
     db_session.commit()
     db_session.expire_all()
     assert db_session.get(Order, quiet.id).status == "completed"
