@@ -1,9 +1,9 @@
-"""Demo parcels: orders of the US demo buyer at every stage, so a newcomer sees parcels moving.
+"""Demo parcels: orders of the demo buyers at every stage, so a newcomer sees parcels moving.
 
-Five demo orders, each placed through the real checkout (a cart, ``place_order``, which
-reserves stock), paid with a recorded *demo* payment (``provider="demo"``: no card, no
-Stripe) and then driven through the shipment services as the warehouse and the carrier
-would, with actor ``demo``:
+Six demo orders, five of the US buyer and one of the Japanese buyer, each placed through the
+real checkout (a cart, ``place_order``, which reserves stock), paid with a recorded *demo*
+payment (``provider="demo"``: no card, no Stripe) and then driven through the shipment services
+as the warehouse and the carrier would, with actor ``demo``:
 
 =============  ==============================================  =====================================
 order          goods                                           parcels
@@ -13,6 +13,8 @@ order          goods                                           parcels
 ``in_transit`` one seller, consolidation hub                   1 ``in_transit`` (picked up, flown)
 ``delivered``  two sellers, consolidation hub                  1 ``delivered`` (order delivered)
 ``exception``  a hub seller and icheon's own stockroom         2: ``exception`` and ``in_transit``
+``kettle_jp``  an electric kettle to Tokyo, in Japanese         1 ``delivered`` five weeks ago: the
+                                                               kettle a warranty repair starts from
 =============  ==============================================  =====================================
 
 The stories happened in the past: their timestamps (order placed and paid, picked,
@@ -34,6 +36,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from shop.checkout.demo import BUYER
 from shop.db import utcnow
 from shop.errors import DomainError
 
@@ -65,9 +68,21 @@ class Story:
     packed_hours_ago: float | None = None
     handed_over_hours_ago: float | None = None
     events: dict[str, tuple[Event, ...]] = field(default_factory=dict)  # warehouse code -> its parcel's events
+    buyer: str = BUYER
+    market: str = "US"
+    locale: str = "en"
+    product: str = ""  # only products whose slug starts with this
+
+
+JP_BUYER = "buyer.jp@example.com"
+ADDRESSES = {
+    "JP": {"name": "山田花子", "line1": "1-1 Chiyoda", "city": "Tokyo", "postal_code": "100-0001", "country": "JP",
+           "phone": "+81 3-1234-5678"},
+}
 
 
 INCHEON, AIRPORT, SFO = "Incheon, KR", "Incheon International Airport, KR", "San Francisco, CA, US"
+NARITA, TOKYO = "Narita, JP", "Tokyo, JP"
 DEPARTED = "Departed from the outward office of exchange"
 ARRIVED = "Arrived at the inward office of exchange"
 
@@ -105,6 +120,16 @@ STORIES = (
                   Event("in_transit", 90, SFO, ARRIVED),
               ),
           }),
+    Story("kettle_jp", goods=(("pangyo", HUB),), stage="handed_over", placed_hours_ago=900, picked_hours_ago=880,
+          packed_hours_ago=879, handed_over_hours_ago=876, buyer=JP_BUYER, market="JP", locale="ja",
+          product="pangyo-kettle-", events={HUB: (
+              Event("picked_up", 874, INCHEON, "Picked up from the sender"),
+              Event("in_transit", 860, AIRPORT, DEPARTED),
+              Event("in_transit", 850, NARITA, ARRIVED),
+              Event("customs_cleared", 840, NARITA, "Released by customs"),
+              Event("out_for_delivery", 830, TOKYO, "Out for delivery"),
+              Event("delivered", 826, TOKYO, "Delivered; signed for by the recipient"),
+          )}),
 )
 
 
@@ -115,17 +140,14 @@ class _Skip(Exception):
 def seed_shipments(session) -> None:
     """Idempotent: the demo orders are keyed by their checkout Idempotency-Key; a told story is skipped."""
     from shop.accounts.models import User
-    from shop.checkout.demo import BUYER
     from shop.checkout.models import CheckoutKey
 
-    user = session.scalar(select(User).where(User.email == BUYER))
-    if user is None:
-        return
     now = utcnow()
     used: set[str] = set()
     for story in STORIES:
         key = KEY_PREFIX + story.name
-        if session.scalar(select(CheckoutKey.id).where(CheckoutKey.key == key)):
+        user = session.scalar(select(User).where(User.email == story.buyer))
+        if user is None or session.scalar(select(CheckoutKey.id).where(CheckoutKey.key == key)):
             continue
         try:
             with session.begin_nested():
@@ -137,8 +159,9 @@ def seed_shipments(session) -> None:
 
 # --- the order ----------------------------------------------------------------------------
 
-def _candidates(session, seller_key: str, warehouse_code: str) -> list[str]:
-    """Variants of the demo seller whose stock for the US sits only in ``warehouse_code`` (so it ships from there)."""
+def _candidates(session, story: Story, seller_key: str, warehouse_code: str) -> list[str]:
+    """Variants of the demo seller whose stock for the story's market sits only in ``warehouse_code`` (so it
+    ships from there)."""
     from fulfillment.inventory.models import StockLevel
     from fulfillment.warehouses.models import Warehouse
     from fulfillment.warehouses.services import serves_market
@@ -154,7 +177,8 @@ def _candidates(session, seller_key: str, warehouse_code: str) -> list[str]:
         .join(Product, Product.id == ProductVariant.product_id)
         .join(StockLevel, StockLevel.variant_id == ProductVariant.id)
         .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
-        .where(ProductVariant.seller_id == seller.id, Product.status == "active", serves_market("US"), available > 0)
+        .where(ProductVariant.seller_id == seller.id, Product.status == "active",
+               Product.slug.startswith(story.product), serves_market(story.market), available > 0)
         .order_by(ProductVariant.sku, ProductVariant.id)).all()
     where: dict[str, dict[str, int]] = {}
     for variant_id, _sku, code, units in rows:
@@ -168,9 +192,9 @@ def _place(session, story: Story, user, *, key: str, used: set[str]):
     from shop.checkout.services import carts
     from shop.checkout.services.checkout import place_order
 
-    cart = carts.create_cart(session, market_code="US", locale="en", user=user)
+    cart = carts.create_cart(session, market_code=story.market, locale=story.locale, user=user)
     for seller_key, warehouse_code in story.goods:
-        for variant_id in _candidates(session, seller_key, warehouse_code):
+        for variant_id in _candidates(session, story, seller_key, warehouse_code):
             if variant_id in used:
                 continue
             try:
@@ -182,7 +206,7 @@ def _place(session, story: Story, user, *, key: str, used: set[str]):
             break
         else:
             raise _Skip(f"nothing of {seller_key} to sell from {warehouse_code}")
-    carts.set_shipping_address(session, cart, ADDRESS)
+    carts.set_shipping_address(session, cart, ADDRESSES.get(story.market, ADDRESS))
     quote = carts.build_quote(session, cart)
     if not quote.options:
         raise _Skip("no shipping option")

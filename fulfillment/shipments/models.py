@@ -1,9 +1,10 @@
 """Shipments: the parcels an order leaves in, their lines, packages and tracking events."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.db import Timestamped, db, id_column, in_check, utcnow
@@ -62,6 +63,8 @@ class Shipment(Timestamped, db.Model):
     picked_by: Mapped[str | None] = mapped_column(String(64))
     packed_by: Mapped[str | None] = mapped_column(String(64))
     handed_over_by: Mapped[str | None] = mapped_column(String(64))
+    # A ship-back parcel's contents (the buyer's own items, no stock lines): ``ReturnedItem`` fields.
+    returned_items: Mapped[list | None] = mapped_column(JSON)
 
     lines: Mapped[list["ShipmentLine"]] = relationship(
         back_populates="shipment", cascade="all, delete-orphan", order_by="ShipmentLine.position")
@@ -85,6 +88,24 @@ class Shipment(Timestamped, db.Model):
     @property
     def shipped(self) -> bool:
         return self.status not in UNSHIPPED and self.status != "canceled"
+
+    @property
+    def carried(self) -> list:
+        """What the parcel carries: its stock lines, or a ship-back parcel's ``ReturnedItem``s."""
+        return list(self.lines) or [ReturnedItem(**item) for item in self.returned_items or ()]
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    """An item of the buyer's going back in a ship-back parcel (read like a ``ShipmentLine``)."""
+
+    order_line_id: str
+    variant_id: str
+    seller_id: str
+    sku: str
+    quantity: int
+    id: None = None  # no stock line, no stock level
+    level_id: None = None
 
 
 class ShipmentLine(db.Model):

@@ -56,7 +56,7 @@ def _descriptions(session: Session, variant_ids: set[str]) -> dict[str, str]:
 
 
 def _items(session: Session, shipments: list[Shipment]) -> dict[str, tuple[CustomsItem, ...]]:
-    line_ids = {line.order_line_id for s in shipments for line in s.lines}
+    line_ids = {line.order_line_id for s in shipments for line in s.carried}
     order_lines = {ln.id: ln for ln in session.scalars(select(OrderLine).where(OrderLine.id.in_(line_ids)))}
     sellers = {s.id: s for s in session.scalars(select(Seller).where(
         Seller.id.in_({ln.seller_id for ln in order_lines.values()})))}
@@ -64,7 +64,7 @@ def _items(session: Session, shipments: list[Shipment]) -> dict[str, tuple[Custo
     result = {}
     for shipment in shipments:
         items = []
-        for line in shipment.lines:
+        for line in shipment.carried:
             ordered = order_lines[line.order_line_id]
             seller = sellers[ordered.seller_id]
             items.append(CustomsItem(

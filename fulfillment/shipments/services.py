@@ -501,7 +501,7 @@ def _notify(session: Session, order: Order, shipment: Shipment, template: str, *
         "order_number": order.number, "shipment_number": shipment.number, "carrier": shipment.carrier,
         "carrier_name": carrier_display_name(shipment.carrier), "tracking_number": shipment.tracking_number,
         "tracking_url": carrier.tracking_url(shipment.tracking_number) if shipment.tracking_number else None,
-        "items": [{"name": names[ln.order_line_id].name, "quantity": ln.quantity} for ln in shipment.lines],
+        "items": [{"name": names[ln.order_line_id].name, "quantity": ln.quantity} for ln in shipment.carried],
         "note": note, "order_link": link, "transit_days": order.transit_days,
     })
 
@@ -516,7 +516,7 @@ def _notify_seller(session: Session, order: Order, shipment: Shipment) -> None:
               "seller_name": seller.legal_name, "order_number": order.number, "shipment_number": shipment.number,
               "carrier_name": carrier_display_name(shipment.carrier), "tracking_number": shipment.tracking_number,
               "country": (order.shipping_address or {}).get("country"),
-              "items": [{"sku": ln.sku, "quantity": ln.quantity} for ln in shipment.lines],
+              "items": [{"sku": ln.sku, "quantity": ln.quantity} for ln in shipment.carried],
           })
 
 
@@ -557,5 +557,5 @@ def order_shipments(session: Session, order_id: str) -> list[Shipment]:
 
 
 def order_line_names(session: Session, shipment: Shipment) -> dict[str, OrderLine]:
-    ids = [line.order_line_id for line in shipment.lines]
+    ids = [line.order_line_id for line in shipment.carried]
     return {line.id: line for line in session.scalars(select(OrderLine).where(OrderLine.id.in_(ids)))}

@@ -72,7 +72,7 @@ def parcel_view(shipment: Shipment, names: dict) -> dict:
         "tracking_url": _tracking_url(shipment) if shipment.shipped else None,
         "handed_over_at": _iso(shipment.handed_over_at), "delivered_at": _iso(shipment.delivered_at),
         "lines": [{"order_line_id": ln.order_line_id, "sku": ln.sku, "name": names[ln.order_line_id].name,
-                   "quantity": ln.quantity} for ln in shipment.lines],
+                   "quantity": ln.quantity} for ln in shipment.carried],
         "timeline": timeline(shipment),
     }
 
@@ -88,7 +88,7 @@ def order_section(session: Session, order) -> list[dict] | None:
 
 def shipment_view(shipment: Shipment, *, seller_id: str | None = None) -> dict:
     """A shipment for ops, or for a seller with only the seller's own lines."""
-    lines = [ln for ln in shipment.lines if seller_id is None or ln.seller_id == seller_id]
+    lines = [ln for ln in shipment.carried if seller_id is None or ln.seller_id == seller_id]
     return {
         "id": shipment.id, "number": shipment.number, "order_id": shipment.order_id,
         "warehouse_id": shipment.warehouse_id, "seller_id": shipment.seller_id, "attempt": shipment.attempt,

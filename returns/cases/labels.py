@@ -30,6 +30,7 @@ from .errors import (
     ReturnLabelNotFound,
     ReturnLabelNotNow,
 )
+from .mail import notify
 from .models import ReturnCase, ReturnLabel
 from .services import get_case
 
@@ -89,6 +90,7 @@ def issue_label(session: Session, case_id: str, *, carrier: Carrier, cost_minor:
         idempotency_key=idempotency_key, issued_by=by, issued_at=now or utcnow())
     book_split(session, case, "return_label", cost_minor)
     session.flush()
+    notify(session, case, order, "label")
     return case, True
 
 

@@ -162,7 +162,8 @@ def ship_back(session: Session, case: ReturnCase, *, shipping_minor: int = 0) ->
     if warehouse_id is None:
         raise NoShipBackWarehouse()
     parcel = ship_back_parcel(session, case.order_id, warehouse_id=warehouse_id,
-                              items=[(line.variant_id, line.received_quantity or line.quantity) for line in case.lines])
+                              items=[(line.order_line_id, line.received_quantity or line.quantity)
+                                     for line in case.lines])
     case.repair_shipment_id = parcel.id
     if shipping_minor:
         book(session, case, case.lines[0].seller_id, "repair_shipping", shipping_minor)

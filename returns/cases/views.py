@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
+from fulfillment.shipments.services import carrier_display_name
 from i18n import to_babel
 from returns.policy import explain
+from shop.orders.mail import order_link
 from shop.orders.models import Order, OrderLine
 
 from .models import ReturnCase
@@ -98,6 +101,8 @@ def instructions(case: ReturnCase) -> list[str]:
     if case.label is not None:
         steps.append(_("Print the prepaid return label (tracking number %(tracking)s) and stick it on the parcel: "
                        "the return shipping is already paid.", tracking=case.label.tracking_number))
+    elif case.return_shipping_payer == "seller" and case.kind == "warranty":
+        steps.append(_("The seller pays the return shipping: keep the receipt, the cost is paid back to you."))
     elif case.return_shipping_payer == "seller":
         steps.append(_("The seller pays the return shipping: keep the receipt, it is refunded with your order."))
     else:
@@ -125,4 +130,8 @@ def mail_context(session: Session, case: ReturnCase, order: Order) -> dict:
                        "received": line.received_quantity} for line in case.lines],
             "refund": {"amount_minor": case.refund_minor, "currency": case.currency} if case.refund_minor else None,
             "resolution": case.resolution, "parcel": repair_parcel(session, case), "laws": laws,
+            "label": {"tracking_number": case.label.tracking_number, "carrier": case.label.carrier,
+                      "carrier_name": carrier_display_name(case.label.carrier)} if case.label is not None else None,
+            "order_link": order_link(order, storefront_url=current_app.config.get("STOREFRONT_URL"),
+                                     secret_key=current_app.config["SECRET_KEY"]),
             "today": date.today().isoformat()}

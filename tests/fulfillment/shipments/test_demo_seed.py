@@ -38,12 +38,13 @@ def test_demo_seed_shows_parcels_at_every_stage_and_is_idempotent(app, db_sessio
     orders = _demo_orders(db_session)
 
     assert {name: order.status for name, order in orders.items()} == {
-        "paid": "paid", "packed": "paid", "in_transit": "shipped", "delivered": "delivered", "exception": "shipped"}
+        "paid": "paid", "packed": "paid", "in_transit": "shipped", "delivered": "delivered", "exception": "shipped",
+        "kettle_jp": "delivered"}
     statuses = set(db_session.scalars(select(Shipment.status).where(
         Shipment.order_id.in_([order.id for order in orders.values()]))))
     assert {"pending", "packed", "in_transit", "delivered", "exception"} <= statuses
-    for order in orders.values():
-        assert order.email == "buyer.us@example.com"
+    for name, order in orders.items():
+        assert order.email == ("buyer.jp@example.com" if name == "kettle_jp" else "buyer.us@example.com")
         payment = db_session.scalar(select(Payment).where(Payment.order_id == order.id))
         assert (payment.provider, payment.status, payment.captured_minor) == ("demo", "succeeded", order.total_minor)
 
@@ -58,6 +59,9 @@ def test_demo_seed_shows_parcels_at_every_stage_and_is_idempotent(app, db_sessio
     split = _parcels(db_session, orders["exception"])
     assert {code: s.status for code, s in split.items()} == {"ICN-BONDED": "exception", "ICHEON-STUDIO": "in_transit"}
     assert split["ICHEON-STUDIO"].seller_id is not None and split["ICN-BONDED"].seller_id is None
+    kettle = orders["kettle_jp"]
+    assert (kettle.market_code, kettle.locale, kettle.currency) == ("JP", "ja", "JPY")
+    assert [line.sku for line in kettle.lines] == ["PANGYO-KETTLE-BLACK-STD"] and kettle.delivered_at
 
     now = utcnow()
     for order in orders.values():

@@ -28,10 +28,14 @@ def test_a_ship_back_parcel_goes_through_the_flow_without_touching_stock(client,
     level = db_session.scalar(select(StockLevel).where(StockLevel.variant_id == item.id))
     stock_before = (level.on_hand, level.allocated)
 
-    parcel = ship_back(db_session, order.id, warehouse_id=hub.id, items=[(item.id, 1)])
+    parcel = ship_back(db_session, order.id, warehouse_id=hub.id, items=[(order.lines[0].id, 1)])
     db_session.commit()
     assert parcel.status == "pending" and parcel.lines == [] and parcel.attempt == 2
     assert parcel.quoted_weight_g == 400 and parcel.number == f"{order.number}-2"
+    # No stock line, but the parcel says what it carries: to ops, on the customs invoice, to the buyer.
+    assert [(c.order_line_id, c.sku, c.quantity) for c in parcel.carried] == [(order.lines[0].id, item.sku, 1)]
+    seen = client.get(f"/api/v1/admin/shipments/{parcel.id}", headers=ops).json
+    assert [(ln["sku"], ln["quantity"], ln["id"]) for ln in seen["lines"]] == [(item.sku, 1, None)]
     handed = work(client, ops, parcel.id)
     assert handed.status_code == 200, handed.json
     delivered = event(client, ops, parcel.id, "delivered", utcnow())
@@ -50,9 +54,12 @@ def test_a_ship_back_needs_a_warehouse_and_items(client, db_session, fake_paymen
     item = make_item(db_session, stock=5, warehouse=hub)
     order = paid_order(client, db_session, [(item, 1)])
     with pytest.raises(ValueError):
-        ship_back(db_session, order.id, warehouse_id="wh_nope", items=[(item.id, 1)])
+        ship_back(db_session, order.id, warehouse_id="wh_nope", items=[(order.lines[0].id, 1)])
     with pytest.raises(ValueError):
         ship_back(db_session, order.id, warehouse_id=hub.id, items=[])
+    other = paid_order(client, db_session, [(item, 1)])
+    with pytest.raises(ValueError):
+        ship_back(db_session, order.id, warehouse_id=hub.id, items=[(other.lines[0].id, 1)])
 
 
 def test_a_ship_back_parcel_canceled_before_it_left_gives_back_no_stock(client, db_session, factory,
@@ -64,7 +71,7 @@ def test_a_ship_back_parcel_canceled_before_it_left_gives_back_no_stock(client, 
     db_session.commit()
     level = db_session.scalar(select(StockLevel).where(StockLevel.variant_id == item.id))
     stock_before = (level.on_hand, level.allocated)
-    parcel = ship_back(db_session, order.id, warehouse_id=hub.id, items=[(item.id, 1)])
+    parcel = ship_back(db_session, order.id, warehouse_id=hub.id, items=[(order.lines[0].id, 1)])
     db_session.commit()
     canceled = client.post(f"/api/v1/admin/shipments/{parcel.id}/cancel", json={"reason": "box crushed"},
                            headers=staff(factory))
