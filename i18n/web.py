@@ -1,8 +1,9 @@
 """Flask side of i18n: Flask-Babel set-up, locale negotiation, ``Content-Language``.
 
-Negotiation order (SPEC §2): ``?lang=`` → ``Accept-Language`` → the market's
-default locale (``set_market_locale``, called by the store when the request
-names a market) → English.
+Negotiation order (SPEC §2): ``?lang=`` → ``Accept-Language`` → the signed-in
+user's profile locale (``set_user_locale``, called by the app when a bearer token
+names a user) → the market's default locale (``set_market_locale``, called by the
+store when the request names a market) → English.
 """
 from __future__ import annotations
 
@@ -24,19 +25,37 @@ babel = Babel()
 MARKET_LOCALE_KEY = "dari.market_default_locale"
 
 
+# Where the app puts the signed-in user's profile locale.
+USER_LOCALE_KEY = "dari.user_locale"
+
+
 def set_market_locale(locale: str) -> None:
     request.environ[MARKET_LOCALE_KEY] = locale
 
 
-def negotiate_locale() -> str:
+def set_user_locale(locale: str | None) -> None:
+    request.environ[USER_LOCALE_KEY] = normalize_locale(locale)
+
+
+def asked_locale() -> str | None:
+    """The locale the request asks for itself (``?lang=``, then ``Accept-Language``), else None."""
     if request.args.get("lang"):
         locale = normalize_locale(request.args["lang"])
         if locale:
             return locale
     accepted = parse_accept_language(request.headers.get("Accept-Language"))
-    if accepted:
-        return accepted[0]
-    return request.environ.get(MARKET_LOCALE_KEY) or FALLBACK_LOCALE
+    return accepted[0] if accepted else None
+
+
+def buyer_locale(market_default: str | None = None) -> str:
+    """The locale a buyer's record (a cart, and so its order) is opened in: what the request asks
+    for, else the signed-in user's profile locale, else ``market_default``, else English."""
+    return (asked_locale() or request.environ.get(USER_LOCALE_KEY) or market_default
+            or request.environ.get(MARKET_LOCALE_KEY) or FALLBACK_LOCALE)
+
+
+def negotiate_locale() -> str:
+    return buyer_locale()
 
 
 def served_locale() -> str:

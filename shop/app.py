@@ -146,8 +146,8 @@ def json_depth(body: bytes) -> int:
 
 
 def _register_request_hooks(app: Flask) -> None:
-    from .auth import require_role, require_seller, require_user
-    from .errors import NulCharacter, TooDeeplyNested, UnsupportedLocale
+    from .auth import current_user, require_role, require_seller, require_user
+    from .errors import NulCharacter, TooDeeplyNested, Unauthorized, UnsupportedLocale
     from .markets.models import Market
 
     @app.before_request
@@ -178,6 +178,13 @@ def _register_request_hooks(app: Flask) -> None:
         lang = request.args.get("lang")
         if lang and normalize_locale(lang) is None:
             raise UnsupportedLocale(detail=None)
+        if request.headers.get("Authorization"):
+            try:
+                user = current_user()
+            except Unauthorized:
+                user = None  # the handler that needs the user answers the bad token (401)
+            if user is not None:
+                i18n.web.set_user_locale(user.locale)
         code = request.args.get("market")
         if code:
             market = db.session.get(Market, code.upper())

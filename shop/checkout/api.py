@@ -6,9 +6,11 @@ import re
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from i18n.web import buyer_locale
 from shop.api import ProblemSchema
 from shop.auth import BEARER, current_user
 from shop.db import UnitOfWork, db
+from shop.markets.services import get_market
 from shop.orders.services import access_token
 from shop.orders.views import order_view
 from shop.payments import services as payments
@@ -47,8 +49,15 @@ def _respond(cart, status: int = 200):
 @blp.response(201, CartSchema)
 @blp.doc(security=BEARER)
 def create_cart(data):
-    """Open a cart in a market; signed-in customers own it, guests reach it by its secret id."""
-    cart = carts.create_cart(db.session, market_code=data["market"], locale=data.get("locale"),
+    """Open a cart in a market; signed-in customers own it, guests reach it by its secret id.
+
+    Its `locale` (and so the order's: line names, e-mails) is the body's `locale`, else the one
+    the request negotiates: `?lang=`, then `Accept-Language`, then the signed-in customer's profile
+    locale, then the market's default. `PATCH` changes it.
+    """
+    market = get_market(db.session, data["market"])
+    cart = carts.create_cart(db.session, market_code=market.code,
+                             locale=data.get("locale") or buyer_locale(market.default_locale),
                              email=data.get("email"), user=current_user())
     db.session.commit()
     return _respond(cart, 201)

@@ -19,6 +19,7 @@ TEXTS = {
     "en": ("Green Tea Moisture Cream", "A moisture cream made with Jeju green tea"),
     "ja": ("緑茶モイスチャークリーム", "済州の緑茶で作った保湿クリーム"),
     "zh-Hans": ("绿茶保湿霜", "用济州绿茶制成的保湿霜"),
+    "de": ("Grüntee-Feuchtigkeitscreme", "Eine Feuchtigkeitscreme mit grünem Tee aus Jeju"),
 }
 
 

@@ -46,14 +46,14 @@ def make_seller(session):
 
 
 def make_item(session, seller=None, *, stock: int = 10, warehouse=None, category: str = "household",
-              hs_code: str = "691200", **variant_fields):
+              hs_code: str = "691200", locales=("ko", "en", "ja", "zh-Hans"), **variant_fields):
     """An active product with one variant and ``stock`` units in a consolidation warehouse; returns the variant."""
     from tests.fulfillment.inventory.inventory_helpers import make_warehouse, put_stock
 
     seller = seller or make_seller(session)
     spec = variant(**{"weight_g": 400, "length_mm": 150, "width_mm": 100, "height_mm": 80, **variant_fields})
     product = make_product(session, seller, category=category, hs_code=hs_code,
-                           locales=("ko", "en", "ja", "zh-Hans"), variants=[spec])
+                           locales=locales, variants=[spec])
     the_variant = product.variants[0]
     if stock:
         put_stock(session, the_variant.id, warehouse or make_warehouse(session, "consolidation"), stock)
