@@ -94,10 +94,13 @@ def list_markets(session: Session, *, include_inactive: bool = False) -> list[Ma
 
 
 def get_market(session: Session, code: str) -> Market:
-    """The market by code (case-insensitive); raises ``UnknownMarket``."""
+    """The market by code, or by the ISO code of one of its countries (``DE`` → ``EU``), either case;
+    raises ``UnknownMarket`` naming the markets there are."""
     market = session.get(Market, (code or "").upper())
+    if (market is None or not market.active) and len(code or "") == 2:
+        market = market_for_country(session, code)
     if market is None or not market.active:
-        raise UnknownMarket(market=code)
+        raise UnknownMarket(market=code, markets=", ".join(m.code for m in list_markets(session)))
     return market
 
 

@@ -51,10 +51,10 @@ def _locale(value: str) -> str:
 
 
 def _validate_markets(data):
-    for code in data.get("target_markets") or []:
-        get_market(db.session, code)
+    """Target markets as market codes (a country's code names its market: ``DE`` → ``EU``), once each."""
     if "target_markets" in data:
-        data["target_markets"] = [c.upper() for c in data["target_markets"]]
+        codes = [get_market(db.session, code).code for code in data["target_markets"] or []]
+        data["target_markets"] = list(dict.fromkeys(codes))
 
 
 @blp.route("/products", methods=["GET"])

@@ -70,3 +70,14 @@ def test_the_written_out_answers_are_what_the_documented_schemas_dump(app, facto
             for view in storefront.search_products(db_session, market, lang)["items"]:
                 detail = storefront.get_store_product(db_session, market, lang, view.product.id)
                 assert store_product_json(detail, detail=True) == StoreProductDetailSchema().dump(detail)
+
+
+def test_a_country_code_names_its_market_and_an_unknown_one_lists_the_markets(client, db_session):
+    german = client.get("/api/v1/store/products?market=DE", headers={"Accept-Language": "de"})
+    assert german.status_code == 200, german.json
+    assert german.headers["Content-Language"] == "de"
+    assert client.get("/api/v1/store/markets/fr").json["code"] == "EU"
+    unknown = client.get("/api/v1/store/products?market=ZZ", headers={"Accept-Language": "de"})
+    assert unknown.status_code == 422 and unknown.json["code"] == "unknown_market"
+    assert {"EU", "JP", "US"} <= set(unknown.json["markets"])
+    assert "EU" in unknown.json["detail"] and unknown.headers["Content-Language"] == "de"
