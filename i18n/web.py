@@ -8,7 +8,7 @@ store when the request names a market) → English.
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, Domain, get_locale, refresh
 
 from . import (
     BASE_DOMAIN,
@@ -19,8 +19,26 @@ from . import (
     to_tag,
     validation_messages,
 )
+from .korean import resolve_particles
 
 babel = Babel()
+
+
+class _Domain(Domain):
+    """Flask-Babel's message domain, with Korean particles settled once a message is formatted
+    (``korean.resolve_particles``: ``%(sku)s은(는)`` becomes ``SKU-1은`` or ``…는``)."""
+
+    def gettext(self, string, **variables):
+        return resolve_particles(super().gettext(string, **variables))
+
+    def ngettext(self, singular, plural, num, **variables):
+        return resolve_particles(super().ngettext(singular, plural, num, **variables))
+
+    def pgettext(self, context, string, **variables):
+        return resolve_particles(super().pgettext(context, string, **variables))
+
+    def npgettext(self, context, singular, plural, num, **variables):
+        return resolve_particles(super().npgettext(context, singular, plural, num, **variables))
 # Where the store puts the default locale of the market a request names.
 MARKET_LOCALE_KEY = "dari.market_default_locale"
 
@@ -92,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DOMAIN", ";".join(domains))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", FALLBACK_LOCALE)
     babel.init_app(app, locale_selector=_select_babel_locale)
+    babel.domain_instance = _Domain(domain=app.config["BABEL_DOMAIN"])
     validation_messages.install()
 
     @app.before_request

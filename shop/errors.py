@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from i18n.korean import resolve_particles
 from i18n.validation_messages import translate_messages
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class DomainError(Exception):
             return None
         text = str(self.detail)
         if self.params:
-            return text % self.params
+            return resolve_particles(text % self.params)
         return None if "%(" in text else text  # raised without its parameters: the title says enough
 
     def extra(self) -> dict:

@@ -11,6 +11,8 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from i18n.korean import resolve_particles
+
 from . import Reason, ReturnDecision, WarrantyDecision, policy_data
 
 EXCLUSIONS = {
@@ -114,8 +116,8 @@ def _params(reason: Reason) -> dict:
 
 def reason_view(reason: Reason) -> dict:
     params = _params(reason)
-    return {"code": reason.code, "text": str(TEXTS[reason.code]) % params if params else str(TEXTS[reason.code]),
-            "sources": list(reason.sources)}
+    text = resolve_particles(str(TEXTS[reason.code]) % params) if params else str(TEXTS[reason.code])
+    return {"code": reason.code, "text": text, "sources": list(reason.sources)}
 
 
 def _day(value: date | None) -> str | None:

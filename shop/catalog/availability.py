@@ -25,6 +25,7 @@ from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from i18n import FALLBACK_LOCALE, to_babel
+from i18n.korean import resolve_particles
 from i18n.money import BASE_CURRENCY
 
 from . import stock
@@ -81,7 +82,7 @@ class Reason:
 
                 locale = served_locale()
             values["locales"] = format_list(list(values["locales"]), style="or", locale=to_babel(locale))
-        return _translate(MESSAGES[self.code]) % values
+        return resolve_particles(_translate(MESSAGES[self.code]) % values)
 
     def to_dict(self) -> dict:
         return {"code": self.code, "market": self.market, "message": self.text, **self.params}

@@ -19,6 +19,7 @@ from flask_babel import force_locale, get_translations
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from i18n import normalize_locale, to_babel
+from i18n.korean import resolve_particles
 from i18n.money import Money
 from shop.mail import compose
 
@@ -126,8 +127,10 @@ def render(template: str, *, locale: str, context: dict) -> Rendered:
     env = _environment(current_app)
     with force_locale(to_babel(tag)):
         subject = " ".join(env.get_template(f"mail/{template}.subject.txt").render({**context, "locale": tag}).split())
+        subject = resolve_particles(subject)
         variables = {**context, "locale": tag, "subject": subject}
-        text, html = (env.get_template(f"mail/{template}.{part}").render(variables) for part in ("txt", "html"))
+        text, html = (resolve_particles(env.get_template(f"mail/{template}.{part}").render(variables))
+                      for part in ("txt", "html"))
     return Rendered(subject=subject, text=text, html=html)
 
 
