@@ -20,13 +20,7 @@ def invoice_pdf(data: InvoiceData, **options) -> bytes:
     return render(data, **options)
 
 
-def register_fonts() -> None:
-    from .invoice import register_fonts as register
-
-    register()
-
-
 __all__ = [
     "COLUMNS", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel", "InvoiceData", "PackageInfo", "Party",
-    "declaration_rows", "declarations_csv", "format_business_number", "invoice_pdf", "register_fonts",
+    "declaration_rows", "declarations_csv", "format_business_number", "invoice_pdf",
 ]
