@@ -6,7 +6,14 @@ database or Flask). ``invoice_pdf`` returns PDF bytes; ``declaration_rows`` and
 """
 from __future__ import annotations
 
-from .declarations import COLUMNS, FORMULA_PREFIXES, declaration_rows, declarations_csv
+from .declarations import (
+    COLUMNS,
+    CSV_CONTENT_TYPE,
+    CSV_ENCODING,
+    FORMULA_PREFIXES,
+    declaration_rows,
+    declarations_csv,
+)
 from .inputs import CustomsItem, DeclarationParcel, InvoiceData, PackageInfo, Party, format_business_number
 
 
@@ -21,6 +28,7 @@ def invoice_pdf(data: InvoiceData, **options) -> bytes:
 
 
 __all__ = [
-    "COLUMNS", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel", "InvoiceData", "PackageInfo", "Party",
-    "declaration_rows", "declarations_csv", "format_business_number", "invoice_pdf",
+    "COLUMNS", "CSV_CONTENT_TYPE", "CSV_ENCODING", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel",
+    "InvoiceData", "PackageInfo", "Party", "declaration_rows", "declarations_csv", "format_business_number",
+    "invoice_pdf",
 ]
