@@ -122,6 +122,6 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _content_language(response):
         response.headers["Content-Language"] = served_locale()
-        vary = response.headers.get("Vary")
-        response.headers["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+        # A header set, so a view that already names Accept-Language does not repeat it.
+        response.vary.add("Accept-Language")
         return response

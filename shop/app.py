@@ -68,8 +68,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .docs import init_app as init_docs_assets
     from .health import bp as health_bp
+    from .index import bp as index_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(index_bp)
     init_docs_assets(app)
     app.cli.add_command(demo_cli)
     _register_request_hooks(app)

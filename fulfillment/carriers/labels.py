@@ -73,39 +73,6 @@ def issue_return_label(carrier: Carrier, request: ReturnLabelRequest) -> IssuedL
                        pdf=label_pdf(request, tracking_number=number, carrier_name=carrier.name))
 
 
-# reportlab's built-in CID fonts (not embedded: viewers substitute a face of that script).
-HANGUL_FONT = "HYGothic-Medium"
-HAN_FONTS = {"ja": "HeiseiKakuGo-W5", "zh-Hans": "STSong-Light", "zh-Hant": "MSung-Light"}
-
-
-def _hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
-
-def _markup(text: str, han_font: str) -> str:
-    """``text`` escaped for a Paragraph: Windows-1252 in Helvetica, Hangul in the Korean font, the rest
-    (Han, kana, fullwidth) in the buyer's language's font."""
-    from xml.sax.saxutils import escape
-
-    def font_of(ch: str) -> str | None:
-        try:
-            ch.encode("cp1252")
-            return None
-        except UnicodeEncodeError:
-            return HANGUL_FONT if _hangul(ch) else han_font
-
-    parts, run, current = [], "", None
-    for ch in text:
-        font = current if ch == " " else font_of(ch)  # a space stays in the run it is in
-        if font != current and run:
-            parts.append(f'<font name="{current}">{escape(run)}</font>' if current else escape(run))
-            run = ""
-        run, current = run + ch, font
-    if run:
-        parts.append(f'<font name="{current}">{escape(run)}</font>' if current else escape(run))
-    return "".join(parts)
-
-
 def _address(party: Party) -> list[str]:
     lines = [party.name, party.line1, party.line2,
              " ".join(p for p in (party.postal_code, party.city, party.region) if p), party.country, party.phone]
@@ -117,20 +84,14 @@ def label_pdf(request: ReturnLabelRequest, *, tracking_number: str, carrier_name
     from reportlab.graphics.barcode import code128
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from fulfillment.customs.documents.invoice import LATIN_BOLD, LATIN_FONT, register_fonts
+    from fulfillment.pdf import LATIN_BOLD, LATIN_FONT, pdf_fonts
 
-    register_fonts()  # the Korean font of the customs papers (with its one-face family)
-    han_font = HAN_FONTS.get(request.locale, HANGUL_FONT)
-    if han_font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(han_font))
-        pdfmetrics.registerFontFamily(han_font, normal=han_font, bold=han_font, italic=han_font, boldItalic=han_font)
+    fonts = pdf_fonts()  # embedded: Hangul, kana and Han, Vietnamese (the buyer's words, the addresses)
 
     def markup(text: str) -> str:
-        return _markup(text or "", han_font)
+        return fonts.markup(text, request.locale)
     base = ParagraphStyle("label", fontName=LATIN_FONT, fontSize=9, leading=11.5)
     title = ParagraphStyle("label-title", parent=base, fontName=LATIN_BOLD, fontSize=12, leading=15, spaceAfter=4)
 

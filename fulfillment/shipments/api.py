@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fulfillment.carriers import registry
 from fulfillment.carriers.base import BadSignature, InvalidPayload
+from fulfillment.customs.documents import CSV_CONTENT_TYPE
 from shop.api import page_schema, paginate
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
@@ -169,8 +170,8 @@ def invoice(shipment_id):
 def declarations(args):
     """The export list of one day (Seoul) for the e-commerce export declaration, as CSV."""
     _staff()
-    text = papers.declarations(db.session, args["date"])
-    return Response(text, mimetype="text/csv", headers={
+    body = papers.declarations(db.session, args["date"])
+    return Response(body, content_type=CSV_CONTENT_TYPE, headers={
         "Content-Disposition": f'attachment; filename="declarations-{args["date"].isoformat()}.csv"'})
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fulfillment.customs.documents import (
+    CSV_ENCODING,
     CustomsItem,
     DeclarationParcel,
     InvoiceData,
@@ -132,8 +133,9 @@ def handed_over_on(session: Session, day: date) -> list[Shipment]:
                                 .order_by(Shipment.handed_over_at, Shipment.number)))
 
 
-def declarations(session: Session, day: date) -> str:
-    """The export list of ``day`` (Seoul) as CSV: one row per item of each parcel handed over that day."""
+def declarations(session: Session, day: date) -> bytes:
+    """The export list of ``day`` (Seoul) as CSV bytes (UTF-8 with a byte-order mark, ``CSV_ENCODING``):
+    one row per item of each parcel handed over that day."""
     shipments = handed_over_on(session, day)
     items = _items(session, shipments)
     orders = {o.id: o for o in session.scalars(select(Order).where(Order.id.in_({s.order_id for s in shipments})))}
@@ -144,5 +146,5 @@ def declarations(session: Session, day: date) -> str:
             carrier=s.carrier, service=s.service, tracking_number=s.tracking_number,
             destination_country=(orders[s.order_id].shipping_address or {}).get("country") or "",
             items=items[s.id]) for s in shipments]
-        return declarations_csv(parcels)
+        return declarations_csv(parcels).encode(CSV_ENCODING)
     return _checked(build)

@@ -108,11 +108,11 @@ def write_export_list(day: str | None = None) -> str:
     ``EXPORTS_FOLDER``; running it again rewrites the same file. Returns its path."""
     zone = export_rules().declaration.daily_list_timezone
     the_day = date.fromisoformat(day) if day else (datetime.now(zone) - timedelta(days=1)).date()
-    text = papers.declarations(db.session, the_day)
+    body = papers.declarations(db.session, the_day)  # UTF-8 with a byte-order mark, for a spreadsheet
     folder = Path(current_app.config.get("EXPORTS_FOLDER") or Path(current_app.instance_path) / "exports")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"declarations-{the_day.isoformat()}.csv"
     partial = path.with_suffix(".csv.part")
-    partial.write_text(text, encoding="utf-8", newline="")
+    partial.write_bytes(body)
     partial.replace(path)
     return str(path)

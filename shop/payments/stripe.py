@@ -1,4 +1,5 @@
-"""The one adapter to Stripe: PaymentIntents, their cancellation, refunds, webhook signatures.
+"""The one adapter to Stripe: PaymentIntents, their cancellation, refunds, webhook signatures
+(and, for ``flask demo pay``, a test card's confirmation and the intent's events).
 
 ``StripeGateway`` implements ``shop.payments.gateway.PaymentGateway``.
 
@@ -131,6 +132,7 @@ class StripeGateway:
     """``PaymentGateway`` through the real ``stripe`` client, for one secret key and API base."""
 
     def __init__(self, secret_key: str, *, api_base: str | None = None, timeout: int = 20):
+        self.secret_key = secret_key
         kwargs = {"max_network_retries": 2,
                   "http_client": stripe_lib().RequestsClient(timeout=timeout)
                   if hasattr(stripe_lib(), "RequestsClient") else None}
@@ -194,6 +196,36 @@ class StripeGateway:
             raise GatewayError(f"Stripe refunded {refunded}, not {amount}")
         return Refund(id=data["id"], intent_id=intent_id, amount=refunded, status=str(data.get("status") or ""))
 
+    def confirm_with_test_card(self, intent_id: str, payment_method: str) -> Intent:
+        """Confirm the intent with one of Stripe's test PaymentMethods (``pm_card_visa``), as Stripe.js would.
+
+        For demos only: refused (``GatewayError``) unless the key is a test key. The card is
+        attached first and the intent then confirmed without one, because localstripe does
+        not implement ``confirm`` with a ``payment_method``; Stripe's test mode takes both.
+        """
+        if not self.secret_key.startswith("sk_test_"):
+            raise GatewayError("test cards are used only with a test key (sk_test_…)")
+        try:
+            self.client.v1.payment_intents.update(intent_id, params={"payment_method": payment_method})
+            return _intent(self.client.v1.payment_intents.confirm(intent_id))
+        except stripe_lib().CardError:
+            return self.retrieve(intent_id)  # declined: the intent says so, its event says why
+        except stripe_lib().StripeError as exc:
+            raise GatewayError(str(exc)) from exc
+
+    def intent_events(self, intent_id: str, types: tuple[str, ...]) -> list[WebhookEvent]:
+        """The provider's events of ``types`` about the intent, oldest first: what its webhook delivers."""
+        found = []
+        try:
+            for event_type in types:
+                for event in self.client.v1.events.list(params={"type": event_type, "limit": 100}).auto_paging_iter():
+                    data = json.loads(str(event))
+                    if (data.get("data") or {}).get("object", {}).get("id") == intent_id:
+                        found.append(_check_event(data))
+        except stripe_lib().StripeError as exc:
+            raise GatewayError(str(exc)) from exc
+        return sorted(found, key=lambda event: (event.created, event.id))
+
     def _refund_made_under(self, intent_id: str, key: str):
         listed = self.client.v1.refunds.list(params={"payment_intent": intent_id, "limit": 100})
         for refund in listed.auto_paging_iter():
@@ -237,6 +269,12 @@ class ConfiguredStripe:
 
     def refund(self, intent_id: str, *, amount: Money, idempotency_key: str) -> Refund:
         return self._gateway().refund(intent_id, amount=amount, idempotency_key=idempotency_key)
+
+    def confirm_with_test_card(self, intent_id: str, payment_method: str) -> Intent:
+        return self._gateway().confirm_with_test_card(intent_id, payment_method)
+
+    def intent_events(self, intent_id: str, types: tuple[str, ...]) -> list[WebhookEvent]:
+        return self._gateway().intent_events(intent_id, types)
 
 
 class MalformedEvent(ValueError):

@@ -1,4 +1,7 @@
-"""Health, API documentation, migrations and the CLI."""
+"""Health, the index, API documentation, migrations and the CLI."""
+import configparser
+from pathlib import Path
+
 import redis
 from openapi_spec_validator import validate
 from sqlalchemy import create_engine, inspect, text
@@ -22,6 +25,21 @@ def test_healthz_503_when_redis_is_down(app, client, db_session):
             app.extensions["dari.redis"] = good
     assert response.status_code == 503
     assert response.json["redis"] == "down" and response.json["database"] == "ok"
+
+
+def test_the_root_is_an_index_of_the_api(client, db_session):
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    response = client.get("/")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.json == {
+        "name": "dari",
+        "version": cfg["metadata"]["version"],
+        "links": {"docs": "/api/v1/docs", "openapi": "/api/v1/openapi.json", "health": "/healthz"},
+    }
+    for link in response.json["links"].values():
+        assert client.get(link).status_code in (200, 503)  # health: 503 while Redis is down
+    assert "/" not in client.get("/api/v1/openapi.json").json["paths"]
 
 
 def test_openapi_document_is_valid(client, db_session):

@@ -6,7 +6,14 @@ database or Flask). ``invoice_pdf`` returns PDF bytes; ``declaration_rows`` and
 """
 from __future__ import annotations
 
-from .declarations import COLUMNS, FORMULA_PREFIXES, declaration_rows, declarations_csv
+from .declarations import (
+    COLUMNS,
+    CSV_CONTENT_TYPE,
+    CSV_ENCODING,
+    FORMULA_PREFIXES,
+    declaration_rows,
+    declarations_csv,
+)
 from .inputs import CustomsItem, DeclarationParcel, InvoiceData, PackageInfo, Party, format_business_number
 
 
@@ -20,13 +27,8 @@ def invoice_pdf(data: InvoiceData, **options) -> bytes:
     return render(data, **options)
 
 
-def register_fonts() -> None:
-    from .invoice import register_fonts as register
-
-    register()
-
-
 __all__ = [
-    "COLUMNS", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel", "InvoiceData", "PackageInfo", "Party",
-    "declaration_rows", "declarations_csv", "format_business_number", "invoice_pdf", "register_fonts",
+    "COLUMNS", "CSV_CONTENT_TYPE", "CSV_ENCODING", "FORMULA_PREFIXES", "CustomsItem", "DeclarationParcel",
+    "InvoiceData", "PackageInfo", "Party", "declaration_rows", "declarations_csv", "format_business_number",
+    "invoice_pdf",
 ]

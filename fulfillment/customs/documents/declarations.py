@@ -19,6 +19,10 @@ COLUMNS = (
 # A spreadsheet reads a cell starting with these as a formula (OWASP "CSV injection"); tab and
 # carriage return are on OWASP's list too.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# How the list is written for people: UTF-8 with a byte-order mark, so that a spreadsheet opened
+# by double-click reads it as UTF-8 and the Korean names stay intact.
+CSV_ENCODING = "utf-8-sig"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8; header=present"
 
 
 def declaration_rows(parcels: Iterable[DeclarationParcel], *, rules: ExportRules | None = None) -> list[dict]:
@@ -81,11 +85,10 @@ def _cell(value) -> str | int:
 def declarations_csv(parcels: Iterable[DeclarationParcel], *, rules: ExportRules | None = None) -> str:
     """The daily export list as CSV text: a header row of ``COLUMNS``, then ``declaration_rows``.
 
-    UTF-8 text without a byte-order mark (the caller encodes it; Korean names need UTF-8),
+    Text without a byte-order mark: the callers encode it as ``CSV_ENCODING`` (UTF-8 with one),
     RFC 4180 quoting and CRLF line ends from the ``csv`` module. Money is whole KRW; booleans
     are ``true``/``false``; times are ISO 8601 with the offset. A text cell that a spreadsheet
     would run as a formula (starting with ``= + - @``, tab or CR) gets a leading apostrophe.
-    A file meant to be opened by double-click in Excel wants ``"\\ufeff"`` prepended.
     """
     out = io.StringIO()
     writer = csv.writer(out)

@@ -1,14 +1,13 @@
 """The commercial invoice and packing list of a shipment, as one PDF (reportlab platypus).
 
 In English (customs papers), with Korean names alongside. Text outside Windows-1252
-(Hangul, ``₩``) is set in reportlab's built-in CID font ``HYGothic-Medium`` (Adobe-Korea1,
-not embedded: viewers substitute a Korean face); everything else in Helvetica.
+(Hangul, ``₩``, Vietnamese) is set in fonts embedded in the PDF (``fulfillment.pdf``:
+WenQuanYi Zen Hei for Hangul and Han, DejaVu Sans for Latin with diacritics); everything
+else in Helvetica. SKUs wrap at their separators, not inside a part.
 """
 from __future__ import annotations
 
 import io
-from functools import lru_cache
-from xml.sax.saxutils import escape
 
 import pycountry
 from reportlab.lib import colors
@@ -16,18 +15,15 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from i18n.money import Money
 
+from ...pdf import LATIN_BOLD, LATIN_FONT, pdf_fonts
 from ..errors import CustomsDataInvalid
 from ..rules import ExportRules, IncotermTerms, export_rules
 from .inputs import InvoiceData, Party, format_business_number
 
-LATIN_FONT, LATIN_BOLD = "Helvetica", "Helvetica-Bold"
-CJK_FONT = "HYGothic-Medium"  # reportlab's built-in Korean CID font (Adobe-Korea1)
 REASON_FOR_EXPORT = "Sale of goods (e-commerce)"
 DECLARATION = ("I declare that the information on this invoice is true and correct, and that the goods "
                "are of the origin shown.")
@@ -40,39 +36,20 @@ _HEADING = ParagraphStyle("customs-heading", parent=_BASE, fontName=LATIN_BOLD, 
                           spaceBefore=6, spaceAfter=2)
 _GRID = [("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")), ("VALIGN", (0, 0), (-1, -1), "TOP"),
          ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+# Column widths (mm) of the invoice's goods and the packing list's contents.
+_ITEM_COLUMNS = (8, 62, 20, 13, 11, 23, 23, 20)
+_CONTENT_COLUMNS = (8, 30, 72, 20, 13, 12, 25)
 _HEAD_ROW = [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8"))]
 
 
-@lru_cache(maxsize=1)
-def register_fonts() -> None:
-    """Register the CID font once per process (reportlab keeps a global registry)."""
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    # One face for every weight: <b> inside Korean text must not look for a bold CID face.
-    pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT, italic=CJK_FONT, boldItalic=CJK_FONT)
-
-
-def _standard(ch: str) -> bool:
-    try:
-        ch.encode("cp1252")  # what Helvetica's WinAnsiEncoding can show
-        return True
-    except UnicodeEncodeError:
-        return False
-
-
 def markup(text: str | None) -> str:
-    """``text`` escaped for a Paragraph, with runs outside Windows-1252 in the CID font."""
-    if not text:
-        return ""
-    parts: list[str] = []
-    run, cjk = "", False
-    for ch in text:
-        ch_cjk = not _standard(ch) or (ch == " " and cjk)  # a space between Hangul words stays in the run
-        if ch_cjk != cjk and run:
-            parts.append(f'<font name="{CJK_FONT}">{escape(run)}</font>' if cjk else escape(run))
-            run = ""
-        run, cjk = run + ch, ch_cjk
-    parts.append(f'<font name="{CJK_FONT}">{escape(run)}</font>' if cjk else escape(run))
-    return "".join(parts)
+    """``text`` escaped for a Paragraph, with runs outside Windows-1252 in an embedded font."""
+    return pdf_fonts().markup(text)
+
+
+def _sku(sku: str, style: ParagraphStyle, width: float, prefix: str = "") -> Paragraph:
+    """A SKU that may be longer than its cell, broken after ``-``, ``_`` or ``/`` (cell padding: 3 pt a side)."""
+    return Paragraph(pdf_fonts().break_at_separators(prefix + sku, width - 6, style.fontSize), style)
 
 
 def _p(text: str | None, style: ParagraphStyle = _BASE, *, bold: bool = False) -> Paragraph:
@@ -154,12 +131,12 @@ def _invoice_section(data: InvoiceData, rules: ExportRules, width: float) -> lis
         seller = format_business_number(item.seller_business_number, f"items[{n - 1}].seller_business_number")
         line = Money(item.unit_value_minor, item.currency).times(item.quantity)
         goods += line
-        rows.append([_p(str(n)), [_p(item.description), _p(f"SKU {item.sku} · Seller: {item.seller_name} ({seller})",
-                                                           _SMALL)],
+        rows.append([_p(str(n)), [_p(item.description), _sku(item.sku, _SMALL, _ITEM_COLUMNS[1] * mm, "SKU "),
+                                  _p(f"Seller: {item.seller_name} ({seller})", _SMALL)],
                      _p(item.hs_code), _p(item.origin_country), _p(str(item.quantity), _RIGHT),
                      _p(money(item.unit_value_minor), _RIGHT), _p(line.format("en"), _RIGHT),
                      _p(_kg(item.line_weight_g), _RIGHT)])
-    items = Table(rows, colWidths=[w * mm for w in (8, 62, 20, 13, 11, 23, 23, 20)], repeatRows=1)
+    items = Table(rows, colWidths=[w * mm for w in _ITEM_COLUMNS], repeatRows=1)
     items.setStyle(TableStyle(_GRID + _HEAD_ROW))
 
     total = goods.amount + data.shipping_minor + data.duties_collected_minor + data.taxes_collected_minor
@@ -193,14 +170,14 @@ def _packing_section(data: InvoiceData, rules: ExportRules, width: float) -> lis
     packages.setStyle(TableStyle(_GRID + _HEAD_ROW))
 
     head = [_p(h, _SMALL, bold=True) for h in ("No.", "SKU", "Description", "HS code", "Origin", "Qty", "Net weight")]
-    lines = [[_p(str(n)), _p(item.sku), _p(item.description), _p(item.hs_code), _p(item.origin_country),
-              _p(str(item.quantity), _RIGHT), _p(_kg(item.line_weight_g), _RIGHT)]
+    lines = [[_p(str(n)), _sku(item.sku, _BASE, _CONTENT_COLUMNS[1] * mm), _p(item.description), _p(item.hs_code),
+              _p(item.origin_country), _p(str(item.quantity), _RIGHT), _p(_kg(item.line_weight_g), _RIGHT)]
              for n, item in enumerate(data.items, start=1)]
     units = sum(item.quantity for item in data.items)
     net = sum(item.line_weight_g for item in data.items)
     contents = Table([head, *lines, ["", "", _p("Total", bold=True), "", "", _p(str(units), _RIGHT, bold=True),
                                      _p(_kg(net), _RIGHT, bold=True)]],
-                     colWidths=[w * mm for w in (8, 30, 72, 20, 13, 12, 25)], repeatRows=1)
+                     colWidths=[w * mm for w in _CONTENT_COLUMNS], repeatRows=1)
     contents.setStyle(TableStyle(_GRID + _HEAD_ROW))
 
     return [_p("PACKING LIST", _TITLE), _pairs_table(_references(data, terms), width), Spacer(1, 4), parties,
@@ -220,7 +197,7 @@ def invoice_pdf(data: InvoiceData, *, rules: ExportRules | None = None) -> bytes
     rules = rules or export_rules()
     if data.incoterm not in rules.incoterms:
         raise CustomsDataInvalid("incoterm", f"{data.incoterm!r} is not one of {sorted(rules.incoterms)}")
-    register_fonts()
+    pdf_fonts()  # registered once per process
     buffer = io.BytesIO()
     margin = 15 * mm
     # invariant: no creation time or random document id, so the same input gives the same bytes

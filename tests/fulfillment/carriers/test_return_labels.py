@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -51,13 +52,22 @@ def test_the_label_carries_the_numbers_and_both_addresses():
         assert fact in text, fact
 
 
-@pytest.mark.parametrize(("locale", "word", "font"), [("ja", "返品番号", b"HeiseiKakuGo-W5"),
-                                                      ("zh-Hans", "退货编号", b"STSong-Light"),
-                                                      ("ko", "반품 번호", b"HYGothic-Medium")])
-def test_the_buyers_words_are_set_in_a_font_of_their_script(locale, word, font):
+@pytest.mark.parametrize(("locale", "word", "font"), [("ja", "返品番号", b"WenQuanYiZenHei"),
+                                                      ("zh-Hans", "退货编号", b"WenQuanYiZenHei"),
+                                                      ("zh-Hant", "退貨編號", b"WenQuanYiZenHei"),
+                                                      ("ko", "반품 번호", b"WenQuanYiZenHei"),
+                                                      ("vi", "Mã trả hàng", b"DejaVuSans")])
+def test_the_buyers_words_are_set_in_an_embedded_font_of_their_script(locale, word, font):
     pdf = issue_return_label(ManualCarrier("korea_post"), _request(words={"reference": word}, locale=locale)).pdf
-    assert font in pdf
+    assert re.search(rb"/BaseFont\s*/[A-Z]{6}\+" + font, pdf) and b"/FontFile2" in pdf  # a subset, in the file
+    assert b"HYGothic" not in pdf
     assert word.replace(" ", "") in _text(pdf).replace(" ", "")
+
+
+def test_a_vietnamese_address_keeps_its_diacritics():
+    buyer = Party(name="Nguyễn Thị Hương", line1="12 Lê Lợi", city="Hà Nội", postal_code="100000", country="VN")
+    text = _text(issue_return_label(ManualCarrier("korea_post"), _request(sender=buyer, locale="vi")).pdf)
+    assert "Nguyễn Thị Hương" in text and "12 Lê Lợi" in text and "Hà Nội" in text
 
 
 def test_a_carrier_with_a_booking_api_is_not_served_here():

@@ -176,6 +176,9 @@ def test_the_daily_export_list_is_written_once_per_day(app, client, db_session, 
     path = tasks.write_export_list(day.isoformat())
     again = tasks.write_export_list(day.isoformat())
     assert path == again and path.endswith(f"declarations-{day.isoformat()}.csv")
-    rows = list(csv.DictReader(io.StringIO(open(path, encoding="utf-8").read())))
+    with open(path, "rb") as written:
+        body = written.read()
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark: a spreadsheet keeps the Korean
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     assert [r["shipment_number"] for r in rows] == [shipment.number]
     assert rows[0]["exporter_business_number"].replace("-", "") == packed["seller"].business_number

@@ -241,7 +241,10 @@ def test_the_export_list_has_a_row_per_item_with_its_krw_fob_value(client, db_se
     seoul = day.astimezone(ZoneInfo("Asia/Seoul")).date()
     response = client.get(f"/api/v1/admin/exports/declarations.csv?date={seoul.isoformat()}", headers=headers)
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    # a spreadsheet reads it as UTF-8 (byte-order mark), and the header says so too
+    assert response.mimetype_params == {"charset": "utf-8", "header": "present"}
+    assert response.data.startswith(b"\xef\xbb\xbfhanded_over_on,")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     mine = [r for r in rows if r["shipment_number"] == shipment.number]
     assert sorted(r["sku"] for r in mine) == sorted([a.sku, b.sku])
     order_lines = {ln.sku: ln for ln in db_session.get(Order, parcel["order"].id).lines}
@@ -250,5 +253,7 @@ def test_the_export_list_has_a_row_per_item_with_its_krw_fob_value(client, db_se
         assert int(row["line_fob_krw"]) == line.unit_price_krw * line.quantity
         assert row["tracking_number"] == number and row["destination_country"] == "US"
         assert row["hs_code"] and row["exporter_business_number"]
+        seller = next(s for s in parcel["sellers"] if s.id == row["seller_id"])
+        assert row["exporter_name"] == seller.legal_name and "상사" in row["exporter_name"]  # Korean, intact
     bad = client.get("/api/v1/admin/exports/declarations.csv?date=yesterday", headers=headers)
     assert bad.status_code == 422 and bad.mimetype == PROBLEM

@@ -28,6 +28,18 @@ def test_anonymous_reads_revalidate_by_etag(client, factory, db_session):
         assert other.status_code == 200 and other.data == first.data
 
 
+def test_vary_names_each_header_once(client, factory, db_session):
+    """The storefront and the locale hook both name Accept-Language; the header says it once."""
+    seller, _ = factory.seller()
+    make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS)
+    store = client.get(f"{STORE}?market=US&lang=en")
+    assert store.status_code == 200
+    assert store.headers.getlist("Vary") == ["Accept-Language, Accept-Encoding"]
+    problem = client.get(f"{STORE}/no-such-product?market=US")
+    assert problem.status_code == 404
+    assert problem.headers.getlist("Vary") == ["Accept-Language"]
+
+
 def test_a_changed_answer_gets_a_new_etag(client, factory, db_session):
     seller, _ = factory.seller()
     make_product(db_session, seller, locales=("ko", "en"), texts=TEXTS)
