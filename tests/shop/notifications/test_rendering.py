@@ -24,7 +24,7 @@ def confirmed(**overrides) -> dict:
 
 
 @pytest.mark.parametrize(("locale", "subject", "thanks", "number_line", "total"), [
-    ("ko", "Dari 주문 D-1001이(가) 확정되었습니다", "주문해 주셔서 감사합니다!", "주문 번호: D-1001",
+    ("ko", "Dari 주문 D-1001이 확정되었습니다", "주문해 주셔서 감사합니다!", "주문 번호: D-1001",
      "총 결제 금액: €1,249.56"),
     ("de", "Ihre Dari-Bestellung D-1001 ist bestätigt", "Vielen Dank für Ihre Bestellung!", "Bestellnummer: D-1001",
      "Bezahlt insgesamt: 1.249,56\xa0€"),
