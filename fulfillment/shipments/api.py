@@ -72,6 +72,7 @@ def list_shipments(args):
 @admin.response(200, ShipmentSchema)
 @admin.doc(security=BEARER)
 def get_shipment(shipment_id):
+    """One shipment with its lines, status and tracking (ops, admins)."""
     _staff()
     return shipment_view(services.get_shipment(db.session, shipment_id))
 
@@ -191,6 +192,7 @@ def list_seller_shipments(args):
 @seller.response(200, ShipmentSchema)
 @seller.doc(security=BEARER)
 def get_seller_shipment(shipment_id):
+    """One parcel holding the seller's goods, showing only the seller's lines."""
     user = require_seller()
     shipment = services.get_shipment(db.session, shipment_id, seller_id=user.seller_id)
     return shipment_view(shipment, seller_id=user.seller_id)

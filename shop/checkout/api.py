@@ -7,7 +7,8 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from shop.api import ProblemSchema
-from shop.auth import BEARER, current_user
+from shop.api_docs import raises
+from shop.auth import BEARER_OR_GUEST, current_user
 from shop.db import UnitOfWork, db
 from shop.orders.services import access_token
 from shop.orders.views import order_view
@@ -45,7 +46,7 @@ def _respond(cart, status: int = 200):
 @blp.route("", methods=["POST"])
 @blp.arguments(CartCreateSchema)
 @blp.response(201, CartSchema)
-@blp.doc(security=BEARER)
+@blp.doc(security=BEARER_OR_GUEST)
 def create_cart(data):
     """Open a cart in a market; signed-in customers own it, guests reach it by its secret id."""
     cart = carts.create_cart(db.session, market_code=data["market"], locale=data.get("locale"),
@@ -56,6 +57,7 @@ def create_cart(data):
 
 @blp.route("/<cart_id>", methods=["GET"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def get_cart(cart_id):
     """The cart with its full quote: subtotal, shipping options, duties, taxes, total, breakdown."""
     return _respond(_cart(cart_id))
@@ -64,7 +66,9 @@ def get_cart(cart_id):
 @blp.route("/<cart_id>", methods=["PATCH"])
 @blp.arguments(CartUpdateSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def update_cart(data, cart_id):
+    """Change the cart's locale or e-mail; fields left out stay as they are."""
     cart = carts.update_cart(db.session, _cart(cart_id, for_update=True), data)
     db.session.commit()
     return _respond(cart)
@@ -72,6 +76,7 @@ def update_cart(data, cart_id):
 
 @blp.route("/<cart_id>/quote", methods=["GET"])
 @blp.response(200, QuoteSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def get_quote(cart_id):
     """Only the quote of the cart."""
     return quote_view(build_quote(db.session, _cart(cart_id)))
@@ -80,6 +85,7 @@ def get_quote(cart_id):
 @blp.route("/<cart_id>/lines", methods=["POST"])
 @blp.arguments(LineAddSchema)
 @blp.response(201, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def add_line(data, cart_id):
     """Add a variant (it must be purchasable in the cart's market); quantities merge."""
     cart = _cart(cart_id, for_update=True)
@@ -91,7 +97,9 @@ def add_line(data, cart_id):
 @blp.route("/<cart_id>/lines/<line_id>", methods=["PATCH"])
 @blp.arguments(LineUpdateSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def update_line(data, cart_id, line_id):
+    """Change the quantity of a cart line; the cart comes back with its new quote."""
     cart = _cart(cart_id, for_update=True)
     carts.update_line(db.session, cart, line_id, data["quantity"])
     db.session.commit()
@@ -102,6 +110,7 @@ def update_line(data, cart_id, line_id):
 @blp.response(200, CartSchema)
 @blp.alt_response(422, schema=ProblemSchema, content_type="application/problem+json",
                   description="``nothing_to_acknowledge``: the line can be returned for a change of mind here")
+@blp.doc(security=BEARER_OR_GUEST)
 def acknowledge_return_exclusions(cart_id, line_id):
     """The buyer acknowledges what this line could not be returned for (its ``return_exclusions``).
 
@@ -117,6 +126,7 @@ def acknowledge_return_exclusions(cart_id, line_id):
 
 @blp.route("/<cart_id>/lines/<line_id>/return-acknowledgement", methods=["DELETE"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def withdraw_return_acknowledgement(cart_id, line_id):
     """Withdraw the acknowledgement of the line (before checkout)."""
     cart = _cart(cart_id, for_update=True)
@@ -127,7 +137,9 @@ def withdraw_return_acknowledgement(cart_id, line_id):
 
 @blp.route("/<cart_id>/lines/<line_id>", methods=["DELETE"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def remove_line(cart_id, line_id):
+    """Remove a line from the cart; the cart comes back with its new quote."""
     cart = _cart(cart_id, for_update=True)
     carts.remove_line(db.session, cart, line_id)
     db.session.commit()
@@ -137,6 +149,7 @@ def remove_line(cart_id, line_id):
 @blp.route("/<cart_id>/shipping-address", methods=["PUT"])
 @blp.arguments(ShippingAddressSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def set_shipping_address(data, cart_id):
     """The delivery address; its country must belong to the cart's market."""
     cart = _cart(cart_id, for_update=True)
@@ -148,6 +161,7 @@ def set_shipping_address(data, cart_id):
 @blp.route("/<cart_id>/shipping-option", methods=["PUT"])
 @blp.arguments(ShippingChoiceSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def choose_shipping(data, cart_id):
     """Choose one of the quote's shipping options by its service code."""
     cart = _cart(cart_id, for_update=True)
@@ -158,8 +172,9 @@ def choose_shipping(data, cart_id):
 
 @blp.route("/<cart_id>/checkout", methods=["POST"])
 @blp.response(201, CheckoutResultSchema)
-@blp.doc(security=BEARER, parameters=[{"in": "header", "name": "Idempotency-Key", "required": True,
+@blp.doc(security=BEARER_OR_GUEST, parameters=[{"in": "header", "name": "Idempotency-Key", "required": True,
                                        "schema": {"type": "string", "maxLength": 200}}])
+@raises(429, 503)
 def checkout_cart(cart_id):
     """Create the order (``pending_payment``), reserve its stock and a Stripe PaymentIntent.
 

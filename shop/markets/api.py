@@ -21,6 +21,7 @@ def list_markets():
 @store.route("/<code>", methods=["GET"])
 @store.response(200, MarketSchema)
 def get_market(code):
+    """One market by its code: countries, currency, locales and rules."""
     market = services.get_market(db.session, code)
     set_market_locale(market.default_locale)
     return market

@@ -100,5 +100,6 @@ def list_collections(args):
 @blp.arguments(StoreArgsSchema, location="query")
 @blp.response(200, StoreCollectionSchema)
 def get_collection(args, key):
+    """A collection by id or slug, with its products purchasable in ``market``."""
     market = _market(args["market"])
     return _collection_view(cols.get_collection(db.session, key, active_only=True), market)
