@@ -109,6 +109,7 @@ def _refunds_view(order_id: str) -> dict:
 @admin.route("/orders/<order_id>/refunds", methods=["GET"])
 @admin.response(200, OrderRefundsSchema)
 @admin.doc(security=BEARER)
+@raises(409)
 def list_order_refunds(order_id):
     """The order's refunds and what is left to refund."""
     require_role("ops", "admin")
