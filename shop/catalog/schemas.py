@@ -411,7 +411,7 @@ def store_page_json(page: dict) -> dict:
 class StoreCollectionSchema(ma.Schema):
     id = ma.fields.String()
     slug = ma.fields.String()
-    title = ma.fields.String()
+    title = ma.fields.String(allow_none=True, metadata={"description": "null when the collection has no title"})
     description = ma.fields.String(allow_none=True)
     text_locale = ma.fields.String(allow_none=True)
     fallback_used = ma.fields.Boolean()
