@@ -163,3 +163,12 @@ class ErrorResponsesPlugin(BasePlugin):
                 schema = self.spec.components.schemas.get(ref.rsplit("/", 1)[1], {})
             if isinstance(schema, dict) and schema.get("type") == "object" and not schema.get("required"):
                 body["required"] = False
+
+
+def load_examples(package: str) -> dict:
+    """A package's request and response examples (its ``data/api_examples.json``), taken from the
+    demo data (``flask demo seed``), e.g. ``load_examples("shop.checkout")``."""
+    import json
+    from importlib.resources import files
+
+    return json.loads((files(package) / "data" / "api_examples.json").read_text(encoding="utf-8"))

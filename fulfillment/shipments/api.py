@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from fulfillment.carriers import registry
 from fulfillment.carriers.base import BadSignature, InvalidPayload
 from shop.api import page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
@@ -29,6 +30,8 @@ from .schemas import (
     WebhookResultSchema,
 )
 from .views import shipment_view
+
+EXAMPLES = load_examples("fulfillment.shipments")  # from the demo data
 
 log = logging.getLogger(__name__)
 admin = Blueprint("admin-shipments", __name__, url_prefix="/api/v1/admin",
@@ -69,7 +72,7 @@ def list_shipments(args):
 
 
 @admin.route("/shipments/<shipment_id>", methods=["GET"])
-@admin.response(200, ShipmentSchema)
+@admin.response(200, ShipmentSchema, example=EXAMPLES["shipment"])
 @admin.doc(security=BEARER)
 def get_shipment(shipment_id):
     """One shipment with its lines, status and tracking (ops, admins)."""
@@ -96,7 +99,7 @@ def mark_picked(shipment_id):
 
 
 @admin.route("/shipments/<shipment_id>/pack", methods=["POST"])
-@admin.arguments(PackSchema)
+@admin.arguments(PackSchema, example=EXAMPLES["pack"])
 @admin.response(200, ShipmentSchema)
 @admin.doc(security=BEARER)
 def pack(data, shipment_id):

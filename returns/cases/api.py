@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 import returns.policy as policy
 from returns.policy import explain
 from shop.api import ProblemSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller
 from shop.db import db
 from shop.errors import CredentialInQuery
@@ -43,6 +44,8 @@ from .schemas import (
     WarrantyEvaluateSchema,
 )
 from .views import case_view
+
+EXAMPLES = load_examples("returns.cases")  # from the demo data
 
 store = Blueprint("store-returns", __name__, url_prefix="/api/v1/store/orders",
                   description="Returns and warranty claims on the buyer's orders")
@@ -96,8 +99,8 @@ def return_options(order_id):
 
 
 @store.route("/<order_id>/returns", methods=["POST"])
-@store.arguments(ReturnRequestSchema)
-@store.response(201, ReturnCaseSchema)
+@store.arguments(ReturnRequestSchema, example=EXAMPLES["return_request"])
+@store.response(201, ReturnCaseSchema, example=EXAMPLES["case"])
 @store.alt_response(200, schema=ReturnCaseSchema, description="The case an earlier request with this key opened")
 @store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER, _KEY_PARAMETER])
 def open_return(body, order_id):

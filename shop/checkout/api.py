@@ -7,7 +7,7 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from shop.api import ProblemSchema
-from shop.api_docs import raises
+from shop.api_docs import load_examples, raises
 from shop.auth import BEARER_OR_GUEST, current_user
 from shop.db import UnitOfWork, db
 from shop.orders.services import access_token
@@ -30,6 +30,8 @@ from .services import carts, checkout
 from .services.quote import build_quote
 from .views import cart_view, quote_view
 
+EXAMPLES = load_examples("shop.checkout")  # from the demo data
+
 blp = Blueprint("carts", __name__, url_prefix="/api/v1/store/carts", description="Cart, quote and checkout")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
@@ -44,8 +46,8 @@ def _respond(cart, status: int = 200):
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(CartCreateSchema)
-@blp.response(201, CartSchema)
+@blp.arguments(CartCreateSchema, example=EXAMPLES["cart_create"])
+@blp.response(201, CartSchema, example=EXAMPLES["cart"])
 @blp.doc(security=BEARER_OR_GUEST)
 def create_cart(data):
     """Open a cart in a market; signed-in customers own it, guests reach it by its secret id."""
@@ -56,7 +58,7 @@ def create_cart(data):
 
 
 @blp.route("/<cart_id>", methods=["GET"])
-@blp.response(200, CartSchema)
+@blp.response(200, CartSchema, example=EXAMPLES["cart"])
 @blp.doc(security=BEARER_OR_GUEST)
 def get_cart(cart_id):
     """The cart with its full quote: subtotal, shipping options, duties, taxes, total, breakdown."""
@@ -83,7 +85,7 @@ def get_quote(cart_id):
 
 
 @blp.route("/<cart_id>/lines", methods=["POST"])
-@blp.arguments(LineAddSchema)
+@blp.arguments(LineAddSchema, example=EXAMPLES["line_add"])
 @blp.response(201, CartSchema)
 @blp.doc(security=BEARER_OR_GUEST)
 def add_line(data, cart_id):
@@ -147,7 +149,7 @@ def remove_line(cart_id, line_id):
 
 
 @blp.route("/<cart_id>/shipping-address", methods=["PUT"])
-@blp.arguments(ShippingAddressSchema)
+@blp.arguments(ShippingAddressSchema, example=EXAMPLES["shipping_address"])
 @blp.response(200, CartSchema)
 @blp.doc(security=BEARER_OR_GUEST)
 def set_shipping_address(data, cart_id):
@@ -159,7 +161,7 @@ def set_shipping_address(data, cart_id):
 
 
 @blp.route("/<cart_id>/shipping-option", methods=["PUT"])
-@blp.arguments(ShippingChoiceSchema)
+@blp.arguments(ShippingChoiceSchema, example=EXAMPLES["shipping_option"])
 @blp.response(200, CartSchema)
 @blp.doc(security=BEARER_OR_GUEST)
 def choose_shipping(data, cart_id):

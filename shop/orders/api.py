@@ -5,6 +5,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from shop.api import page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller, require_user
 from shop.db import db
 from shop.errors import CredentialInQuery, NotFound
@@ -13,6 +14,8 @@ from . import services
 from .models import Order
 from .schemas import AdminOrderListArgsSchema, OrderListArgsSchema, OrderSchema
 from .views import order_view
+
+EXAMPLES = load_examples("shop.orders")  # from the demo data
 
 store = Blueprint("store-orders", __name__, url_prefix="/api/v1/store/orders", description="A customer's orders")
 seller = Blueprint("seller-orders", __name__, url_prefix="/api/v1/seller/orders",
@@ -41,7 +44,7 @@ def list_my_orders(args):
 
 
 @store.route("/<order_id>", methods=["GET"])
-@store.response(200, OrderSchema)
+@store.response(200, OrderSchema, example=EXAMPLES["order"])
 @store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def get_my_order(order_id):
     """One order: its owner's, or a guest's with the access token from checkout in ``X-Order-Token``.

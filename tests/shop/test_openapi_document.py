@@ -1,6 +1,8 @@
 """The OpenAPI document, walked: errors are Problems, credentials and throttles are documented (issue 21)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -142,3 +144,34 @@ def test_a_validation_problem_says_what_is_wrong_in_a_sentence(app, db_session):
     body = response.get_json()
     assert body["code"] == "validation_error" and "surprise" in body["errors"]
     assert body["detail"] == "Einige Felder fehlen oder sind ungültig: errors nennt welche und warum."
+
+
+def _inline(document, node):
+    """The schema with every ``$ref`` replaced by what it names (the document has no cycles)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline(document, document["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
+        return {key: _inline(document, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline(document, value) for value in node]
+    return node
+
+
+def test_the_journeys_have_examples_that_fit_their_schemas(document):
+    from openapi_schema_validator import OAS30Validator
+
+    examples = []
+    for path, method, operation in _operations(document):
+        media = [*operation.get("requestBody", {}).get("content", {}).values(),
+                 *(m for r in operation["responses"].values() for m in r.get("content", {}).values())]
+        for item in media:
+            if "example" in item:
+                OAS30Validator(_inline(document, item["schema"])).validate(item["example"])
+                assert '"string"' not in json.dumps(item["example"]), (method, path)  # real data, not placeholders
+                examples.append((method, path))
+    journeys = {("get", "/api/v1/store/products"), ("post", "/api/v1/store/carts"),
+                ("post", "/api/v1/store/carts/{cart_id}/lines"), ("get", "/api/v1/store/orders/{order_id}"),
+                ("post", "/api/v1/store/orders/{order_id}/returns"), ("post", "/api/v1/seller/products"),
+                ("get", "/api/v1/admin/shipments/{shipment_id}"),
+                ("post", "/api/v1/admin/shipments/{shipment_id}/pack")}
+    assert journeys <= set(examples)

@@ -1,5 +1,6 @@
 from i18n import normalize_locale
 from shop.api import page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 from shop.errors import Forbidden, UnsupportedLocale
@@ -27,6 +28,8 @@ from ..schemas import (
 from ..services import certificates as certs
 from ..services import products as svc
 from . import seller as blp
+
+EXAMPLES = load_examples("shop.catalog")  # from the demo data
 
 
 def _scope() -> str | None:
@@ -68,8 +71,8 @@ def list_products(args):
 
 
 @blp.route("/products", methods=["POST"])
-@blp.arguments(ProductCreateSchema)
-@blp.response(201, ProductSchema)
+@blp.arguments(ProductCreateSchema, example=EXAMPLES["product_create"])
+@blp.response(201, ProductSchema, example=EXAMPLES["product"])
 @blp.doc(security=BEARER)
 def create_product(data):
     """Create a product with variants and, optionally, translations. A reused SKU is a 409 ``sku_taken``."""
