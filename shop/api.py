@@ -11,19 +11,26 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint
 
+from shop.api_docs import ErrorResponsesPlugin, ProblemSchema, register_problem_responses
 from shop.errors import InvalidIdempotencyKey, render_http_exception
+
+__all__ = ["Api", "ProblemSchema"]  # ProblemSchema for alt_response(…, schema=ProblemSchema)
 
 
 class Api(_Api):
-    """flask-smorest's Api with our problem+json error rendering."""
+    """flask-smorest's Api with our problem+json errors, rendered and documented."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):
         return render_http_exception(error)
 
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ErrorResponsesPlugin()], **kwargs)
+
     def _register_responses(self):
-        # flask-smorest documents its own error shape; ours is problem+json.
-        super()._register_responses()
-        self.spec.components.schema("Problem", schema=ProblemSchema)
+        # flask-smorest documents its own error shape ({code: int, status: str}); ours is problem+json.
+        register_problem_responses(self)
 
 
 def validate_country(value) -> None:
@@ -73,15 +80,6 @@ class MoneySchema(ma.Schema):
     amount = ma.fields.Integer(required=True, metadata={"description": "minor units"})
     currency = ma.fields.String(required=True)
     formatted = ma.fields.String(required=True)
-
-
-class ProblemSchema(ma.Schema):
-    type = ma.fields.String()
-    title = ma.fields.String()
-    status = ma.fields.Integer()
-    detail = ma.fields.String()
-    code = ma.fields.String()
-    errors = ma.fields.Raw()
 
 
 class PageArgsSchema(StrictSchema):

@@ -226,6 +226,8 @@ HTTP_DETAILS = {
     405: _l("Use one of the allowed methods: %(allowed)s."),
     500: _l("The error has been logged. Please try again later."),
 }
+# Every problem with field errors says so in a sentence too (SPEC §8): not every client shows ``errors``.
+FIELD_ERRORS_DETAIL = _l("Some fields are missing or not valid: errors says which and why.")
 
 
 # Every 401 names the scheme to authenticate with (RFC 9110 §11.6.1, RFC 6750 §3), and every
@@ -238,6 +240,8 @@ def problem(status: int, code: str, title: str, detail: str | None = None,
             errors: Any = None, headers: dict | None = None, **extra: Any) -> Response:
     """The one problem+json renderer: every error response is built here."""
     body = {"type": "about:blank", "title": title, "status": status, "code": code}
+    if errors and not detail:
+        detail = str(FIELD_ERRORS_DETAIL)
     if detail:
         body["detail"] = detail
     if errors:

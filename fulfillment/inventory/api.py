@@ -76,6 +76,7 @@ def set_settings(data, variant_id):
 @seller.response(200, page_schema(InboundSchema, "SellerInboundPage"))
 @seller.doc(security=BEARER)
 def list_seller_inbound(args):
+    """The seller's inbound shipments, newest first."""
     user = require_seller()
     query = services.list_inbound_query(seller_id=user.seller_id, warehouse_id=args.get("warehouse_id"),
                                         status=args.get("status"))
@@ -98,6 +99,7 @@ def announce_inbound(data):
 @seller.response(200, InboundSchema)
 @seller.doc(security=BEARER)
 def get_seller_inbound(shipment_id):
+    """One of the seller's inbound shipments with its announced and received lines."""
     user = require_seller()
     return services.get_inbound(db.session, shipment_id, seller_id=user.seller_id)
 
@@ -120,6 +122,7 @@ def cancel_seller_inbound(shipment_id):
 @admin.response(200, page_schema(LevelSchema, "AdminStockLevelPage"))
 @admin.doc(security=BEARER)
 def admin_list_inventory(args):
+    """Stock per variant and warehouse across every seller (ops, admins)."""
     require_role(*STAFF)
     return services.list_levels(db.session, **args)
 
@@ -129,6 +132,7 @@ def admin_list_inventory(args):
 @admin.response(200, page_schema(MovementSchema, "AdminStockMovementPage"))
 @admin.doc(security=BEARER)
 def admin_list_movements(args, variant_id):
+    """The stock ledger of any variant, newest first (ops, admins)."""
     require_role(*STAFF)
     services.get_variant(db.session, variant_id)
     query = services.movements_query(variant_id, warehouse_id=args.get("warehouse_id"), kind=args.get("kind"))
@@ -183,6 +187,7 @@ def get_reservation(reference):
 @admin.response(200, page_schema(InboundSchema, "InboundPage"))
 @admin.doc(security=BEARER)
 def list_inbound(args):
+    """Inbound shipments of every seller, filterable by status and warehouse (ops, admins)."""
     require_role(*STAFF)
     query = services.list_inbound_query(seller_id=args.get("seller_id"), warehouse_id=args.get("warehouse_id"),
                                         status=args.get("status"))
@@ -193,6 +198,7 @@ def list_inbound(args):
 @admin.response(200, InboundSchema)
 @admin.doc(security=BEARER)
 def get_inbound(shipment_id):
+    """One inbound shipment with its announced and received lines (ops, admins)."""
     require_role(*STAFF)
     return services.get_inbound(db.session, shipment_id)
 

@@ -11,6 +11,7 @@ from fulfillment.carriers import registry
 from fulfillment.carriers.base import BadSignature, InvalidPayload
 from fulfillment.customs.documents import CSV_CONTENT_TYPE
 from shop.api import page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
@@ -30,6 +31,8 @@ from .schemas import (
     WebhookResultSchema,
 )
 from .views import shipment_view
+
+EXAMPLES = load_examples("fulfillment.shipments")  # from the demo data
 
 log = logging.getLogger(__name__)
 admin = Blueprint("admin-shipments", __name__, url_prefix="/api/v1/admin",
@@ -70,9 +73,10 @@ def list_shipments(args):
 
 
 @admin.route("/shipments/<shipment_id>", methods=["GET"])
-@admin.response(200, ShipmentSchema)
+@admin.response(200, ShipmentSchema, example=EXAMPLES["shipment"])
 @admin.doc(security=BEARER)
 def get_shipment(shipment_id):
+    """One shipment with its lines, status and tracking (ops, admins)."""
     _staff()
     return shipment_view(services.get_shipment(db.session, shipment_id))
 
@@ -96,7 +100,7 @@ def mark_picked(shipment_id):
 
 
 @admin.route("/shipments/<shipment_id>/pack", methods=["POST"])
-@admin.arguments(PackSchema)
+@admin.arguments(PackSchema, example=EXAMPLES["pack"])
 @admin.response(200, ShipmentSchema)
 @admin.doc(security=BEARER)
 def pack(data, shipment_id):
@@ -192,6 +196,7 @@ def list_seller_shipments(args):
 @seller.response(200, ShipmentSchema)
 @seller.doc(security=BEARER)
 def get_seller_shipment(shipment_id):
+    """One parcel holding the seller's goods, showing only the seller's lines."""
     user = require_seller()
     shipment = services.get_shipment(db.session, shipment_id, seller_id=user.seller_id)
     return shipment_view(shipment, seller_id=user.seller_id)

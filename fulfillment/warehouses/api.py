@@ -43,6 +43,7 @@ def create_warehouse(data):
 @admin.response(200, WarehouseSchema)
 @admin.doc(security=BEARER)
 def get_warehouse(warehouse_id):
+    """One warehouse (ops, admins)."""
     require_role(*STAFF)
     return services.get_warehouse(db.session, warehouse_id)
 

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 import returns.policy as policy
 from returns.policy import explain
 from shop.api import ProblemSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
-from shop.auth import BEARER, current_user, require_role, require_seller
+from shop.api_docs import load_examples
+from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller
 from shop.db import db
 from shop.errors import CredentialInQuery
 from shop.markets.services import get_market
@@ -43,6 +44,8 @@ from .schemas import (
     WarrantyEvaluateSchema,
 )
 from .views import case_view
+
+EXAMPLES = load_examples("returns.cases")  # from the demo data
 
 store = Blueprint("store-returns", __name__, url_prefix="/api/v1/store/orders",
                   description="Returns and warranty claims on the buyer's orders")
@@ -81,7 +84,7 @@ def _open(order, **kwargs):
 
 @store.route("/<order_id>/return-options", methods=["GET"])
 @store.response(200, ReturnOptionsSchema)
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def return_options(order_id):
     """Per delivered line: how many units can be returned, until when and on what terms, per reason."""
     order = _order()
@@ -96,10 +99,10 @@ def return_options(order_id):
 
 
 @store.route("/<order_id>/returns", methods=["POST"])
-@store.arguments(ReturnRequestSchema)
-@store.response(201, ReturnCaseSchema)
+@store.arguments(ReturnRequestSchema, example=EXAMPLES["return_request"])
+@store.response(201, ReturnCaseSchema, example=EXAMPLES["case"])
 @store.alt_response(200, schema=ReturnCaseSchema, description="The case an earlier request with this key opened")
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER, _KEY_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER, _KEY_PARAMETER])
 def open_return(body, order_id):
     """Ask to return delivered units; decided at once: ``approved`` with instructions, or ``rejected`` with reasons."""
     order = _order()
@@ -111,7 +114,7 @@ def open_return(body, order_id):
 @store.arguments(WarrantyClaimSchema)
 @store.response(201, ReturnCaseSchema)
 @store.alt_response(200, schema=ReturnCaseSchema, description="The claim an earlier request with this key opened")
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER, _KEY_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER, _KEY_PARAMETER])
 def open_claim(body, order_id):
     """Claim under the guarantee for a faulty item; decided at once with the remedies offered."""
     order = _order()
@@ -121,7 +124,7 @@ def open_claim(body, order_id):
 
 @store.route("/<order_id>/returns", methods=["GET"])
 @store.response(200, ReturnCaseSchema(many=True))
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def list_order_returns(order_id):
     """The order's returns and claims, newest first."""
     order = _order()
@@ -139,7 +142,7 @@ def _own_case(order, case_id: str):
 
 @store.route("/<order_id>/returns/<case_id>/cancel", methods=["POST"])
 @store.response(200, ReturnCaseSchema)
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def cancel_return(order_id, case_id):
     """Withdraw a return before sending anything back."""
     case = services.cancel(db.session, _own_case(_order(), case_id))
@@ -149,7 +152,7 @@ def cancel_return(order_id, case_id):
 
 @store.route("/<order_id>/returns/<case_id>/shipped", methods=["POST"])
 @store.response(200, ReturnCaseSchema)
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def return_shipped(order_id, case_id):
     """The buyer sent the parcel back (``approved`` → ``in_transit``)."""
     case = services.mark_in_transit(db.session, _own_case(_order(), case_id))
@@ -269,6 +272,7 @@ def list_claims(args):
 @admin.response(200, ReturnCaseSchema)
 @admin.doc(security=BEARER)
 def get_return(case_id):
+    """One return or warranty claim with its lines and decision (ops, admins)."""
     _staff()
     return case_view(db.session, services.get_case(db.session, case_id), for_ops=True)
 
@@ -372,6 +376,7 @@ def resolve_claim(body, case_id):
 @admin.response(200, ReturnCaseSchema)
 @admin.doc(security=BEARER)
 def close_return(case_id):
+    """Close a return or claim (``closed``); a case whose state does not allow it is a 409."""
     _staff()
     return _done(services.close(db.session, services.get_case(db.session, case_id, lock=True)))
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from fulfillment.carriers.registry import carrier_for
 from shop.api import idempotency_key, idempotency_key_parameter
-from shop.auth import BEARER
+from shop.auth import BEARER, BEARER_OR_GUEST
 from shop.db import db
 from shop.orders.api import ORDER_TOKEN_PARAMETER
 
@@ -45,7 +45,7 @@ def issue_label(body, case_id):
 
 
 @store.route("/<order_id>/returns/<case_id>/label", methods=["GET"])
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER],
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER],
            responses={"200": {"description": "the prepaid return label", "content": {"application/pdf": {}}}})
 def download_label(order_id, case_id):
     """The return's prepaid label as PDF, to print and stick on the parcel (404 ``return_label_not_found`` if none)."""

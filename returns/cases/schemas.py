@@ -36,7 +36,7 @@ class ReturnDecisionSchema(ma.Schema):
     window_basis = ma.fields.String(allow_none=True)
     guarantee_months = ma.fields.Integer(allow_none=True)
     last_day = ma.fields.String(allow_none=True, metadata={
-        "description": "the last calendar day (ISO date) in ``time_zone``, where the buyer is"})
+        "description": "the last calendar day (ISO date) in `time_zone`, where the buyer is"})
     return_shipping_payer = ma.fields.String(allow_none=True)
     refund_outbound_shipping = ma.fields.Boolean()
     refund_duties = ma.fields.Boolean()
@@ -54,7 +54,7 @@ class WarrantyDecisionSchema(ma.Schema):
     period_months = ma.fields.Integer(allow_none=True)
     period_basis = ma.fields.String(allow_none=True)
     last_day = ma.fields.String(allow_none=True, metadata={
-        "description": "the last calendar day (ISO date) in ``time_zone``, where the buyer is"})
+        "description": "the last calendar day (ISO date) in `time_zone`, where the buyer is"})
     remedies = ma.fields.List(ma.fields.String())
     fault_presumed = ma.fields.Boolean(allow_none=True)
     reasons = ma.fields.List(ma.fields.Nested(PolicyReasonSchema))
@@ -168,7 +168,7 @@ class ReturnCaseSchema(ma.Schema):
         "a claim resolved as repair: the service address, reasonable days and due date, the guarantee's extension "
         "(null where the market's law is not in the data, with a note), the cost, and the parcel back")})
     label = ma.fields.Nested(lambda: ReturnLabelSchema(), allow_none=True, metadata={
-        "description": "the prepaid return label, once ops issued one: print it from ``url``"})
+        "description": "the prepaid return label, once ops issued one: print it from `url`"})
 
 
 class ReturnLabelSchema(ma.Schema):

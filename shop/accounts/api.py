@@ -3,6 +3,7 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_smorest import Blueprint
 
+from shop.api_docs import raises
 from shop.db import UnitOfWork, db
 
 from . import services
@@ -26,6 +27,7 @@ def register(data):
 @blp.route("/token", methods=["POST"])
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
+@raises(429)
 def create_token(data):
     """Exchange e-mail and password for an opaque bearer token.
 

@@ -12,7 +12,10 @@ from .errors import InvalidToken
 from .models import User
 from .services import resolve_token
 
+# OpenAPI security of an operation: a bearer token is needed (BEARER), or a guest may come too,
+# while a token that is sent must be good (BEARER_OR_GUEST: a bad one is still a 401).
 BEARER = [{"bearerAuth": []}]
+BEARER_OR_GUEST = [{"bearerAuth": []}, {}]
 
 
 def _bearer() -> str | None:

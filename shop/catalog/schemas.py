@@ -310,7 +310,7 @@ class StoreProductArgsSchema(PageArgsSchema):
     max_price = ma.fields.Integer(validate=ma.validate.Range(min=0))
     sort = ma.fields.String(validate=ma.validate.OneOf(SORTS))
     cursor = ma.fields.String(validate=ma.validate.Length(max=400), metadata={
-        "description": "a page's ``next_cursor``: continue after that page (same filters and sort)"})
+        "description": "a page's `next_cursor`: continue after that page (same filters and sort)"})
 
     @ma.validates_schema
     def _cursor_matches(self, data, **kwargs):
@@ -363,9 +363,9 @@ class StoreProductPageSchema(ma.Schema):
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
     total_is_estimate = ma.fields.Boolean(metadata={
-        "description": "true when ``total`` is the database's estimate (above STOREFRONT_EXACT_TOTAL_MAX)"})
+        "description": "true when `total` is the database's estimate (above STOREFRONT_EXACT_TOTAL_MAX)"})
     next_cursor = ma.fields.String(allow_none=True, metadata={
-        "description": "pass as ``cursor`` for the next page; null on the last page"})
+        "description": "pass as `cursor` for the next page; null on the last page"})
 
 
 class StoreProductDetailSchema(StoreProductSchema):
@@ -411,7 +411,7 @@ def store_page_json(page: dict) -> dict:
 class StoreCollectionSchema(ma.Schema):
     id = ma.fields.String()
     slug = ma.fields.String()
-    title = ma.fields.String()
+    title = ma.fields.String(allow_none=True, metadata={"description": "null when the collection has no title"})
     description = ma.fields.String(allow_none=True)
     text_locale = ma.fields.String(allow_none=True)
     fallback_used = ma.fields.Boolean()

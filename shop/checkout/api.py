@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 
 from i18n.web import buyer_locale
 from shop.api import ProblemSchema
-from shop.auth import BEARER, current_user
+from shop.api_docs import load_examples, raises
+from shop.auth import BEARER_OR_GUEST, current_user
 from shop.db import UnitOfWork, db
 from shop.markets.services import get_market
 from shop.orders.services import access_token
@@ -31,6 +32,8 @@ from .services import carts, checkout
 from .services.quote import build_quote
 from .views import cart_view, quote_view
 
+EXAMPLES = load_examples("shop.checkout")  # from the demo data
+
 blp = Blueprint("carts", __name__, url_prefix="/api/v1/store/carts", description="Cart, quote and checkout")
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
@@ -45,9 +48,9 @@ def _respond(cart, status: int = 200):
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(CartCreateSchema)
-@blp.response(201, CartSchema)
-@blp.doc(security=BEARER)
+@blp.arguments(CartCreateSchema, example=EXAMPLES["cart_create"])
+@blp.response(201, CartSchema, example=EXAMPLES["cart"])
+@blp.doc(security=BEARER_OR_GUEST)
 def create_cart(data):
     """Open a cart in a market; signed-in customers own it, guests reach it by its secret id.
 
@@ -64,7 +67,8 @@ def create_cart(data):
 
 
 @blp.route("/<cart_id>", methods=["GET"])
-@blp.response(200, CartSchema)
+@blp.response(200, CartSchema, example=EXAMPLES["cart"])
+@blp.doc(security=BEARER_OR_GUEST)
 def get_cart(cart_id):
     """The cart with its full quote: subtotal, shipping options, duties, taxes, total, breakdown."""
     return _respond(_cart(cart_id))
@@ -73,7 +77,9 @@ def get_cart(cart_id):
 @blp.route("/<cart_id>", methods=["PATCH"])
 @blp.arguments(CartUpdateSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def update_cart(data, cart_id):
+    """Change the cart's locale or e-mail; fields left out stay as they are."""
     cart = carts.update_cart(db.session, _cart(cart_id, for_update=True), data)
     db.session.commit()
     return _respond(cart)
@@ -81,14 +87,16 @@ def update_cart(data, cart_id):
 
 @blp.route("/<cart_id>/quote", methods=["GET"])
 @blp.response(200, QuoteSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def get_quote(cart_id):
     """Only the quote of the cart."""
     return quote_view(build_quote(db.session, _cart(cart_id)))
 
 
 @blp.route("/<cart_id>/lines", methods=["POST"])
-@blp.arguments(LineAddSchema)
+@blp.arguments(LineAddSchema, example=EXAMPLES["line_add"])
 @blp.response(201, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def add_line(data, cart_id):
     """Add a variant (it must be purchasable in the cart's market); quantities merge."""
     cart = _cart(cart_id, for_update=True)
@@ -100,7 +108,9 @@ def add_line(data, cart_id):
 @blp.route("/<cart_id>/lines/<line_id>", methods=["PATCH"])
 @blp.arguments(LineUpdateSchema)
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def update_line(data, cart_id, line_id):
+    """Change the quantity of a cart line; the cart comes back with its new quote."""
     cart = _cart(cart_id, for_update=True)
     carts.update_line(db.session, cart, line_id, data["quantity"])
     db.session.commit()
@@ -111,6 +121,7 @@ def update_line(data, cart_id, line_id):
 @blp.response(200, CartSchema)
 @blp.alt_response(422, schema=ProblemSchema, content_type="application/problem+json",
                   description="``nothing_to_acknowledge``: the line can be returned for a change of mind here")
+@blp.doc(security=BEARER_OR_GUEST)
 def acknowledge_return_exclusions(cart_id, line_id):
     """The buyer acknowledges what this line could not be returned for (its ``return_exclusions``).
 
@@ -126,6 +137,7 @@ def acknowledge_return_exclusions(cart_id, line_id):
 
 @blp.route("/<cart_id>/lines/<line_id>/return-acknowledgement", methods=["DELETE"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def withdraw_return_acknowledgement(cart_id, line_id):
     """Withdraw the acknowledgement of the line (before checkout)."""
     cart = _cart(cart_id, for_update=True)
@@ -136,7 +148,9 @@ def withdraw_return_acknowledgement(cart_id, line_id):
 
 @blp.route("/<cart_id>/lines/<line_id>", methods=["DELETE"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def remove_line(cart_id, line_id):
+    """Remove a line from the cart; the cart comes back with its new quote."""
     cart = _cart(cart_id, for_update=True)
     carts.remove_line(db.session, cart, line_id)
     db.session.commit()
@@ -144,8 +158,9 @@ def remove_line(cart_id, line_id):
 
 
 @blp.route("/<cart_id>/shipping-address", methods=["PUT"])
-@blp.arguments(ShippingAddressSchema)
+@blp.arguments(ShippingAddressSchema, example=EXAMPLES["shipping_address"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def set_shipping_address(data, cart_id):
     """The delivery address; its country must belong to the cart's market."""
     cart = _cart(cart_id, for_update=True)
@@ -155,8 +170,9 @@ def set_shipping_address(data, cart_id):
 
 
 @blp.route("/<cart_id>/shipping-option", methods=["PUT"])
-@blp.arguments(ShippingChoiceSchema)
+@blp.arguments(ShippingChoiceSchema, example=EXAMPLES["shipping_option"])
 @blp.response(200, CartSchema)
+@blp.doc(security=BEARER_OR_GUEST)
 def choose_shipping(data, cart_id):
     """Choose one of the quote's shipping options by its service code."""
     cart = _cart(cart_id, for_update=True)
@@ -167,8 +183,9 @@ def choose_shipping(data, cart_id):
 
 @blp.route("/<cart_id>/checkout", methods=["POST"])
 @blp.response(201, CheckoutResultSchema)
-@blp.doc(security=BEARER, parameters=[{"in": "header", "name": "Idempotency-Key", "required": True,
+@blp.doc(security=BEARER_OR_GUEST, parameters=[{"in": "header", "name": "Idempotency-Key", "required": True,
                                        "schema": {"type": "string", "maxLength": 200}}])
+@raises(429, 503)
 def checkout_cart(cart_id):
     """Create the order (``pending_payment``), reserve its stock and a Stripe PaymentIntent.
 

@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
+from shop.api_docs import raises
 from shop.auth import BEARER, require_role
 from shop.db import db
 from shop.errors import NotFound, ServiceUnavailable
@@ -49,6 +50,7 @@ class JobsOverviewSchema(ma.Schema):
 @blp.route("", methods=["GET"])
 @blp.response(200, JobsOverviewSchema)
 @blp.doc(security=BEARER)
+@raises(503)
 def overview():
     """Queue lengths, failed jobs with their error, and the outbox backlog (ops, admins)."""
     require_role("ops", "admin")
@@ -61,6 +63,7 @@ def overview():
 @blp.route("/failed/<job_id>/requeue", methods=["POST"])
 @blp.response(202)
 @blp.doc(security=BEARER)
+@raises(503)
 def requeue(job_id):
     """Put a failed job back on its queue (ops, admins)."""
     require_role("ops", "admin")

@@ -1,6 +1,7 @@
 from flask_smorest import Blueprint
 
 from i18n.web import set_market_locale
+from shop.api_docs import raises
 from shop.auth import BEARER, require_role
 from shop.db import db
 
@@ -20,7 +21,9 @@ def list_markets():
 
 @store.route("/<code>", methods=["GET"])
 @store.response(200, MarketSchema)
+@raises(422)
 def get_market(code):
+    """One market by its code: countries, currency, locales and rules."""
     market = services.get_market(db.session, code)
     set_market_locale(market.default_locale)
     return market

@@ -5,7 +5,8 @@ from flask import request
 from flask_smorest import Blueprint
 
 from shop.api import page_schema, paginate
-from shop.auth import BEARER, current_user, require_role, require_seller, require_user
+from shop.api_docs import load_examples
+from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller, require_user
 from shop.db import db
 from shop.errors import CredentialInQuery, NotFound
 
@@ -13,6 +14,8 @@ from . import services
 from .models import Order
 from .schemas import AdminOrderListArgsSchema, OrderListArgsSchema, OrderSchema
 from .views import order_view
+
+EXAMPLES = load_examples("shop.orders")  # from the demo data
 
 store = Blueprint("store-orders", __name__, url_prefix="/api/v1/store/orders", description="A customer's orders")
 seller = Blueprint("seller-orders", __name__, url_prefix="/api/v1/seller/orders",
@@ -41,8 +44,8 @@ def list_my_orders(args):
 
 
 @store.route("/<order_id>", methods=["GET"])
-@store.response(200, OrderSchema)
-@store.doc(security=BEARER, parameters=[ORDER_TOKEN_PARAMETER])
+@store.response(200, OrderSchema, example=EXAMPLES["order"])
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER])
 def get_my_order(order_id):
     """One order: its owner's, or a guest's with the access token from checkout in ``X-Order-Token``.
 
@@ -71,6 +74,7 @@ def list_seller_orders(args):
 @seller.response(200, OrderSchema)
 @seller.doc(security=BEARER)
 def get_seller_order(order_id):
+    """One order holding the seller's goods, showing only the seller's lines."""
     user = require_seller()
     return order_view(services.get_seller_order(db.session, user.seller_id, order_id), seller_id=user.seller_id)
 
@@ -92,6 +96,7 @@ def list_orders(args):
 @admin.response(200, OrderSchema)
 @admin.doc(security=BEARER)
 def get_order(order_id):
+    """One order with its lines and payment (ops, admins)."""
     require_role("ops", "admin")
     order = db.session.get(Order, order_id)
     if order is None:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.api import PageArgsSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
-from shop.auth import BEARER, current_user, require_role
+from shop.api_docs import raises
+from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role
 from shop.db import UnitOfWork, db
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
@@ -29,8 +30,15 @@ REFUND_KEY_PARAMETER = idempotency_key_parameter(
     "a repeat of the request with the same key answers the first result (a retry after a timeout refunds once)")
 
 
+_WEBHOOK_RESULT = {"type": "object", "properties": {
+    "received": {"type": "boolean"}, "event_id": {"type": "string"},
+    "outcome": {"type": "string", "description": "what the event changed, e.g. `paid`, `duplicate`, `ignored`"}}}
+
+
 @blp.route("/stripe/webhook", methods=["POST"])
-@blp.doc(security=[])
+@blp.doc(security=[], responses={"200": {"description": "The event was recorded (or had been already).",
+                                         "content": {"application/json": {"schema": _WEBHOOK_RESULT}}}})
+@raises(503)
 def stripe_webhook():
     """Stripe webhook: the signature is verified (bad → 400, nothing changes), then the payload's
     types (malformed → 400 ``invalid_webhook_payload``); each event applies at most once."""
@@ -68,7 +76,7 @@ def list_payment_alerts(args):
 
 @store.route("/<order_id>/payment", methods=["POST"])
 @store.response(200, OrderPaymentSchema)
-@store.doc(security=[*BEARER, {}], parameters=[ORDER_TOKEN_PARAMETER],
+@store.doc(security=BEARER_OR_GUEST, parameters=[ORDER_TOKEN_PARAMETER],
            responses={"404": {"description": "not the caller's order (``not_found``)"},
                       "409": {"description": "paid, canceled or expired (``order_not_payable``, with ``reason``)"},
                       "503": {"description": "card payments are off or the provider is unreachable"}})
@@ -101,6 +109,7 @@ def _refunds_view(order_id: str) -> dict:
 @admin.route("/orders/<order_id>/refunds", methods=["GET"])
 @admin.response(200, OrderRefundsSchema)
 @admin.doc(security=BEARER)
+@raises(409)
 def list_order_refunds(order_id):
     """The order's refunds and what is left to refund."""
     require_role("ops", "admin")

@@ -102,6 +102,7 @@ def list_sellers(args):
 @admin.response(200, SellerSchema)
 @admin.doc(security=BEARER)
 def get_seller(seller_id):
+    """One seller with its status and terms (ops, admins)."""
     require_role("ops", "admin")
     return services.get_seller(db.session, seller_id)
 

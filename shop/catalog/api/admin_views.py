@@ -94,6 +94,7 @@ def storefront_freshness(args):
 @blp.response(200, page_schema(CollectionSchema, "CollectionPage"))
 @blp.doc(security=BEARER)
 def list_collections(args):
+    """Every collection, active or not (ops, admins)."""
     require_role("ops", "admin")
     return paginate(db.session, cols.list_collections(), args["page"], args["per_page"])
 
@@ -103,6 +104,7 @@ def list_collections(args):
 @blp.response(201, CollectionSchema)
 @blp.doc(security=BEARER)
 def create_collection(data):
+    """Create a collection of products, with its titles per locale (admins)."""
     require_role("admin")
     collection = cols.create_collection(db.session, data)
     db.session.commit()
@@ -113,6 +115,7 @@ def create_collection(data):
 @blp.response(200, CollectionSchema)
 @blp.doc(security=BEARER)
 def get_collection(collection_id):
+    """One collection with its products in order (ops, admins)."""
     require_role("ops", "admin")
     return cols.get_collection(db.session, collection_id)
 
@@ -133,6 +136,7 @@ def update_collection(data, collection_id):
 @blp.response(204)
 @blp.doc(security=BEARER)
 def delete_collection(collection_id):
+    """Delete a collection; its products stay (admins)."""
     require_role("admin")
     cols.delete_collection(db.session, cols.get_collection(db.session, collection_id))
     db.session.commit()

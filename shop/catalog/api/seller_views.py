@@ -1,5 +1,6 @@
 from i18n import normalize_locale
 from shop.api import page_schema, paginate
+from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 from shop.errors import Forbidden, UnsupportedLocale
@@ -27,6 +28,8 @@ from ..schemas import (
 from ..services import certificates as certs
 from ..services import products as svc
 from . import seller as blp
+
+EXAMPLES = load_examples("shop.catalog")  # from the demo data
 
 
 def _scope() -> str | None:
@@ -68,8 +71,8 @@ def list_products(args):
 
 
 @blp.route("/products", methods=["POST"])
-@blp.arguments(ProductCreateSchema)
-@blp.response(201, ProductSchema)
+@blp.arguments(ProductCreateSchema, example=EXAMPLES["product_create"])
+@blp.response(201, ProductSchema, example=EXAMPLES["product"])
 @blp.doc(security=BEARER)
 def create_product(data):
     """Create a product with variants and, optionally, translations. A reused SKU is a 409 ``sku_taken``."""
@@ -84,6 +87,7 @@ def create_product(data):
 @blp.response(200, ProductSchema)
 @blp.doc(security=BEARER)
 def get_product(product_id):
+    """One of the seller's products with its variants, prices and translations."""
     return _product(product_id)
 
 
@@ -92,6 +96,7 @@ def get_product(product_id):
 @blp.response(200, ProductSchema)
 @blp.doc(security=BEARER)
 def update_product(data, product_id):
+    """Change a product's fields, markets or status; fields left out stay as they are."""
     product = _product(product_id)
     _validate_markets(data)
     result = svc.update_product(db.session, product, data)
@@ -104,6 +109,7 @@ def update_product(data, product_id):
 @blp.response(201, VariantSchema)
 @blp.doc(security=BEARER)
 def add_variant(data, product_id):
+    """Add a variant (SKU, options, base price, weight) to one of the seller's products."""
     variant = svc.add_variant(db.session, _product(product_id), data)
     db.session.commit()
     return variant
@@ -114,6 +120,7 @@ def add_variant(data, product_id):
 @blp.response(200, VariantSchema)
 @blp.doc(security=BEARER)
 def update_variant(data, product_id, variant_id):
+    """Change a variant's fields; fields left out stay as they are."""
     variant = svc.get_variant(db.session, _product(product_id), variant_id)
     result = svc.update_variant(db.session, variant, data)
     db.session.commit()
@@ -137,6 +144,7 @@ def set_market_price(data, product_id, variant_id, market):
 @blp.response(204)
 @blp.doc(security=BEARER)
 def remove_market_price(product_id, variant_id, market):
+    """Remove the explicit price in one market; the converted base price applies again."""
     variant = svc.get_variant(db.session, _product(product_id), variant_id)
     svc.remove_market_price(db.session, variant, market)
     db.session.commit()
@@ -146,6 +154,7 @@ def remove_market_price(product_id, variant_id, market):
 @blp.response(200, TranslationSchema(many=True))
 @blp.doc(security=BEARER)
 def list_translations(product_id):
+    """The product's text in every locale it has."""
     return _product(product_id).translations
 
 
@@ -165,6 +174,7 @@ def put_translation(data, product_id, locale):
 @blp.response(204)
 @blp.doc(security=BEARER)
 def delete_translation(product_id, locale):
+    """Delete the product's text in one locale."""
     product = _product(product_id)
     svc.delete_translation(db.session, product, _locale(locale))
     db.session.commit()
@@ -195,6 +205,7 @@ def availability(product_id):
 @blp.response(200, page_schema(CertificateSchema, "SellerCertificatePage"))
 @blp.doc(security=BEARER)
 def list_certificates(args):
+    """The seller's certificates (ops and admins see every seller's)."""
     query = certs.list_certificates(_scope(), status=args.get("status"), product_id=args.get("product_id"),
                                     market=args.get("market"))
     return paginate(db.session, query, args["page"], args["per_page"])
@@ -216,6 +227,7 @@ def add_certificate(data):
 @blp.response(200, CertificateSchema)
 @blp.doc(security=BEARER)
 def get_certificate(certificate_id):
+    """One of the seller's certificates."""
     return certs.get_certificate(db.session, certificate_id, seller_id=_scope())
 
 
@@ -235,6 +247,7 @@ def update_certificate(data, certificate_id):
 @blp.response(204)
 @blp.doc(security=BEARER)
 def delete_certificate(certificate_id):
+    """Delete one of the seller's certificates."""
     certificate = certs.get_certificate(db.session, certificate_id, seller_id=_scope())
     db.session.delete(certificate)
     db.session.commit()

@@ -2,6 +2,7 @@ from flask import current_app, jsonify, request
 
 from i18n import pick_translation
 from i18n.web import served_locale, set_market_locale
+from shop.api_docs import load_examples
 from shop.db import db
 from shop.errors import InvalidInput
 from shop.markets.services import get_market
@@ -18,6 +19,8 @@ from ..schemas import (
 from ..services import collections as cols
 from ..services import storefront
 from . import store as blp
+
+EXAMPLES = load_examples("shop.catalog")  # from the demo data
 
 
 @blp.after_request
@@ -48,7 +51,7 @@ def _market(code):
 
 @blp.route("/products", methods=["GET"])
 @blp.arguments(StoreProductArgsSchema, location="query")
-@blp.response(200, StoreProductPageSchema)
+@blp.response(200, StoreProductPageSchema, example=EXAMPLES["product_page"])
 def list_products(args):
     """Products purchasable in ``market``, in the served locale (with fallback) and the market currency.
 
@@ -100,5 +103,6 @@ def list_collections(args):
 @blp.arguments(StoreArgsSchema, location="query")
 @blp.response(200, StoreCollectionSchema)
 def get_collection(args, key):
+    """A collection by id or slug, with its products purchasable in ``market``."""
     market = _market(args["market"])
     return _collection_view(cols.get_collection(db.session, key, active_only=True), market)
