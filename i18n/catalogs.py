@@ -6,11 +6,14 @@
 
 A package declares its domain (``MESSAGE_DOMAIN = "catalog"`` in its ``__init__.py``); a
 source file (Python, or a Jinja template under a ``templates/`` folder) belongs to the domain
-of the innermost package around it, ``messages`` takes the rest.
+of the innermost package around it, ``messages`` takes the rest. So does a data file whose
+prose is listed in ``i18n.data_texts.DATA_FILES`` (the market rules): each string is a msgid
+located by its JSON path (``shop/markets/data/markets.json#US.returns.notes``).
 """
 from __future__ import annotations
 
 import copy
+import json
 import re
 import sys
 from pathlib import Path
@@ -21,6 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from . import LOCALES, TRANSLATIONS_DIR, to_babel
+from .data_texts import DATA_FILES, file_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("i18n", "shop", "fulfillment", "returns")
@@ -88,6 +92,15 @@ def extract(domain: str) -> Catalog:
             if domain_of(relpath) != domain:
                 continue
             template.add(message, None, [(relpath, lineno)], auto_comments=comments, context=context)
+    for spec in DATA_FILES:
+        if domain_of(spec.path) != domain:
+            continue
+        with (ROOT / spec.path).open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        # ``#``, not ``:``: a .po reader takes what follows a colon for a line number and
+        # drops the location when it is not one.
+        for path, text in file_texts(data, spec):
+            template.add(text, None, [(f"{spec.path}#{path}", None)])
     return template
 
 

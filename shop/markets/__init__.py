@@ -1,9 +1,13 @@
 """Markets: destinations and their rules (duties, returns, warranty, certificates) as sourced data."""
 from __future__ import annotations
 
+# Also the domain of the rules' prose in ``data/markets.json`` (``i18n.data_texts``).
+MESSAGE_DOMAIN = "markets"
+
 
 def init_app(app) -> None:
-    """Market endpoints, ``flask markets``, and the market rules as demo data."""
+    """Market endpoints, ``flask markets``, the market rules as demo data, and their messages."""
+    from i18n.web import add_domain
     from shop.api import register_blueprints
     from shop.demo import register_seeder
 
@@ -13,3 +17,4 @@ def init_app(app) -> None:
     register_blueprints(app, api.store, api.admin)
     app.cli.add_command(markets_cli)
     register_seeder(app, "markets", demo.seed_markets)
+    add_domain(app, MESSAGE_DOMAIN)

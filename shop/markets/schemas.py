@@ -6,6 +6,10 @@ from shop.api import StrictSchema, validate_country
 
 
 class MarketSchema(ma.Schema):
+    """A market as the API shows it: its name and the prose of its rules in the served locale."""
+
+    RULE_FIELDS = ("price_rounding", "returns", "warranty", "import", "certificates")
+
     code = ma.fields.String()
     name = ma.fields.Method("_name")
     countries = ma.fields.List(ma.fields.String())
@@ -36,6 +40,18 @@ class MarketSchema(ma.Schema):
 
     def _edited(self, market):
         return market.edited_by is not None
+
+    @ma.post_dump
+    def _rules_in_served_locale(self, data, **kwargs):
+        from i18n.web import served_locale
+
+        from .services import rules_in
+
+        locale = served_locale()
+        for field in self.RULE_FIELDS:
+            if field in data:
+                data[field] = rules_in(data[field], locale)
+        return data
 
 
 class MarketListSchema(ma.Schema):

@@ -12,9 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from i18n import LOCALES, to_babel
+from i18n.data_texts import MARKET_RULE_TEXT_KEYS, catalog, translate
 from i18n.money import known_currencies
 from shop.errors import InvalidInput, NotFound
 
+from . import MESSAGE_DOMAIN
 from .errors import UnknownMarket
 from .models import Market
 from .validation import rule_errors
@@ -115,6 +117,14 @@ def market_for_country(session: Session, country: str) -> Market | None:
 def market_name(code: str, locale: str) -> str:
     """The market's name in ``locale`` from CLDR (``EU`` is a CLDR territory too)."""
     return Locale.parse(to_babel(locale)).territories.get(code, code)
+
+
+def rules_in(block: dict, locale: str) -> dict:
+    """A copy of a rule block (returns, warranty, import, certificates, price rounding) with its
+    human text (notes, names, events…; ``i18n.data_texts``) in ``locale`` from the markets
+    catalog. Text the catalog lacks — an admin's own words — stays as written; codes, numbers
+    and the block itself are left untouched."""
+    return translate(block or {}, MARKET_RULE_TEXT_KEYS, catalog(locale, MESSAGE_DOMAIN).gettext)
 
 
 def update_market(session: Session, code: str, changes: dict, *, editor_id: str) -> Market:
