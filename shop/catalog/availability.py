@@ -56,7 +56,8 @@ MESSAGES = {
     "no_variant": N_("%(market)s: no variant is for sale"),
     "variant_unavailable": N_("%(market)s: this variant is no longer sold"),
     "missing_translation": N_("%(market)s: no listing text in %(locales)s"),
-    "missing_certificate": N_("%(market)s: %(category)s need a verified %(certificate)s certificate"),
+    "missing_certificate": N_("%(market)s: %(category)s need a verified %(certificate)s certificate "
+                              "(%(certificate_name)s)"),
     "price_unavailable": N_("%(market)s: no price in %(currency)s"),
     "no_stock": N_("%(market)s: no stock"),
 }
@@ -72,20 +73,33 @@ class Reason:
 
     @property
     def text(self) -> str:
-        values = {"market": self.market, **self.params}
+        values = {"market": self.market, **self._named()}
         if "category" in values and values["category"] in CATEGORY_LABELS:
             values["category"] = _translate(CATEGORY_LABELS[values["category"]])
         if "locales" in values:
-            locale = FALLBACK_LOCALE
-            if has_request_context():
-                from i18n.web import served_locale
-
-                locale = served_locale()
-            values["locales"] = format_list(list(values["locales"]), style="or", locale=to_babel(locale))
+            values["locales"] = format_list(list(values["locales"]), style="or", locale=to_babel(_locale()))
         return resolve_particles(_translate(MESSAGES[self.code]) % values)
 
+    def _named(self) -> dict:
+        """The params, a certificate's human name (market data) in the reader's language."""
+        if "certificate" not in self.params:
+            return dict(self.params)
+        from shop.markets.services import text_in
+
+        name = self.params.get("certificate_name") or self.params["certificate"]
+        return {**self.params, "certificate_name": text_in(name, _locale())}
+
     def to_dict(self) -> dict:
-        return {"code": self.code, "market": self.market, "message": self.text, **self.params}
+        return {"code": self.code, "market": self.market, "message": self.text, **self._named()}
+
+
+def _locale() -> str:
+    """The locale reasons are read in: the request's, else English."""
+    if has_request_context():
+        from i18n.web import served_locale
+
+        return served_locale()
+    return FALLBACK_LOCALE
 
 
 def required_certificates(market, category: str, today: date | None = None) -> list[dict]:
@@ -200,7 +214,8 @@ def listing_reasons(market, product, *, seller_status: str | None, variants: lis
     for entry in required_certificates(market, product.category, today):
         if not any(certificate_counts(c, entry, product, market.code, today) for c in certificates):
             reasons.append(Reason("missing_certificate", market.code,
-                                  {"category": product.category, "certificate": entry["type"]}))
+                                  {"category": product.category, "certificate": entry["type"],
+                                   "certificate_name": entry.get("name") or entry["type"]}))
     priced = [v for v in variants
               if market.currency in rates or market.currency == BASE_CURRENCY
               or (v.id in overrides and overrides[v.id].currency == market.currency)]

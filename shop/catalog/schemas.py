@@ -151,6 +151,9 @@ class ReasonSchema(ma.Schema):
     code = ma.fields.String()
     market = ma.fields.String()
     message = ma.fields.String()
+    certificate = ma.fields.String(metadata={"description": "`missing_certificate`: the certificate's type code"})
+    certificate_name = ma.fields.String(metadata={
+        "description": "`missing_certificate`: the certificate's name in the reader's language (market data)"})
 
 
 class MarketAvailabilitySchema(ma.Schema):

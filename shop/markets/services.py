@@ -127,6 +127,11 @@ def rules_in(block: dict, locale: str) -> dict:
     return translate(block or {}, MARKET_RULE_TEXT_KEYS, catalog(locale, MESSAGE_DOMAIN).gettext)
 
 
+def text_in(text: str, locale: str) -> str:
+    """One human text of the market data (a certificate's name…) in ``locale``, else as written."""
+    return catalog(locale, MESSAGE_DOMAIN).gettext(text)
+
+
 def update_market(session: Session, code: str, changes: dict, *, editor_id: str) -> Market:
     """Apply an admin's edit after checking it as strictly as the data file.
 

@@ -29,17 +29,22 @@ def test_cosmetic_without_nmpa_is_blocked_in_cn(db_session, factory, client):
     product = make_product(db_session, seller, category="cosmetics")
     result = product_availability(db_session, product, ["CN", "US", "TW"])
     assert _codes(result, "CN") == ["missing_certificate"]
-    assert result["CN"][0].params == {"category": "cosmetics", "certificate": "NMPA"}
+    assert result["CN"][0].params == {"category": "cosmetics", "certificate": "NMPA", "certificate_name":
+                                      "NMPA filing (ordinary cosmetics) or registration (special-use cosmetics)"}
     # MoCRA is due after the first sale and TW's TFDA entry is unverified: neither blocks
     assert result["US"] == [] and result["TW"] == []
     body = client.get(f"/api/v1/seller/products/{product.id}/availability?lang=en",
                       headers=factory.headers(owner)).json
     cn = next(m for m in body["markets"] if m["market"] == "CN")
     assert cn["purchasable"] is False
-    assert cn["reasons"][0]["message"] == "CN: cosmetics need a verified NMPA certificate"
+    assert cn["reasons"][0]["message"] == ("CN: cosmetics need a verified NMPA certificate "
+                                           "(NMPA filing (ordinary cosmetics) or registration (special-use cosmetics))")
     ko = client.get(f"/api/v1/seller/products/{product.id}/availability?lang=ko", headers=factory.headers(owner)).json
-    assert next(m for m in ko["markets"] if m["market"] == "CN")["reasons"][0]["message"] == \
-        "CN: 화장품은 검증된 NMPA 인증이 필요합니다"  # the particle settled, never "화장품은(는)"
+    ko_cn = next(m for m in ko["markets"] if m["market"] == "CN")["reasons"][0]
+    # the particle settled (never "화장품은(는)"), the certificate named in Korean from the market data
+    assert ko_cn["message"].startswith("CN: 화장품은 검증된 NMPA 인증이 필요합니다 (")
+    assert ko_cn["certificate_name"] != cn["reasons"][0]["certificate_name"]
+    assert ko_cn["certificate_name"] in ko_cn["message"]
 
 
 def test_only_verified_unexpired_certificates_count(db_session, factory):
