@@ -42,20 +42,32 @@ def seller_cases(seller_id: str, *, kind: str | None = None):
     return query.order_by(ReturnCase.requested_at.desc(), ReturnCase.id)
 
 
+# The one overdue rule, read by the case views (``is_overdue``) and the periodic flag (``refund_overdue``).
+# A refund is late once its deadline passed while the refund is owed: the buyer has sent the goods (a
+# trader may wait for the goods or proof they were sent, EU 2011/83 Art. 13(3), no longer) or they are
+# back. A case still ``approved`` is waiting for the buyer. A repair is late past the market's reasonable
+# time while the item is with the repairer (``repairs.settle_repairs`` flags those).
+REFUND_OWED = ("in_transit", "received", "inspected", "refunding")
+REPAIR_UNDER_WAY = ("received", "repairing")
+
+
+def refund_overdue(today: date):
+    """The SQL condition of ``is_overdue`` for a refund."""
+    return (ReturnCase.refund_due_on < today) & ReturnCase.status.in_(REFUND_OWED)
+
+
 def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
     today = today or utcnow().date()
-    if case.repair_due_on and case.status in ("received", "repairing"):
+    if case.repair_due_on and case.status in REPAIR_UNDER_WAY:
         return case.repair_due_on < today  # a repair taking longer than the market's reasonable time
-    return bool(case.refund_due_on and case.refund_due_on < today
-                and case.status in ("approved", "in_transit", "received", "inspected", "refunding"))
+    return bool(case.refund_due_on and case.refund_due_on < today and case.status in REFUND_OWED)
 
 
 def flag_overdue(session: Session, *, today: date | None = None) -> int:
-    """Periodic: mark cases whose refund deadline passed (once each); ops see them flagged first."""
+    """Periodic: mark cases whose refund is overdue (``refund_overdue``; once each); ops see them flagged first."""
     today = today or utcnow().date()
     cases = session.scalars(select(ReturnCase).where(
-        ReturnCase.refund_due_on < today, ReturnCase.overdue_flagged_at.is_(None),
-        ReturnCase.status.in_(("received", "inspected", "refunding")))).all()
+        refund_overdue(today), ReturnCase.overdue_flagged_at.is_(None))).all()
     for case in cases:
         case.overdue_flagged_at = utcnow()
         log.warning("return %s: refund overdue since %s", case.number, case.refund_due_on)

@@ -46,6 +46,7 @@ from .errors import (
 )
 from .mail import notify
 from .models import RepairPartner, ReturnCase
+from .queues import REPAIR_UNDER_WAY
 from .resolutions import replace
 from .services import _move, _restock_warehouse, destination, get_case
 
@@ -224,7 +225,7 @@ def settle_repairs(session: Session, *, today: date | None = None) -> dict:
     flagged = 0
     waiting = session.scalars(select(ReturnCase).where(
         ReturnCase.kind == "warranty", ReturnCase.resolution == "repair", ReturnCase.overdue_flagged_at.is_(None),
-        ReturnCase.status.in_(("received", "repairing")))).all()
+        ReturnCase.status.in_(REPAIR_UNDER_WAY))).all()
     for case in waiting:
         case.repair_due_on = case.repair_due_on or _due_on(case)
         if case.repair_due_on < today:

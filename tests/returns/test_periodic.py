@@ -45,3 +45,18 @@ def test_orders_complete_when_every_window_ended_with_nothing_open(client, db_se
     assert db_session.get(Order, quiet.id).status == "completed"
     assert db_session.get(Order, busy.id).status == "delivered"  # a return is still open
     assert db_session.get(Order, fresh.id).status == "delivered"  # its window runs
+
+
+def test_the_flag_and_the_view_read_one_overdue_rule(client, db_session, stripe_on):
+    hub = warehouse(db_session)
+    item = make_item(db_session, stock=5, warehouse=hub)
+    order = delivered_order(client, db_session, stripe_on, [(item, 1)], market="GB", days_ago=3)
+    stored = db_session.get(ReturnCase, ask_return(client, order, [(order.lines[0].id, 1)]).json["id"])
+    later = utcnow().date() + timedelta(days=60)
+    stored.refund_due_on = later - timedelta(days=1)
+    for status in ("approved", "in_transit", "received", "inspected", "refunding", "refunded", "closed"):
+        stored.status, stored.overdue_flagged_at = status, None
+        db_session.flush()
+        flagged = queues.flag_overdue(db_session, today=later) == 1
+        assert flagged == queues.is_overdue(stored, later) == (status in queues.REFUND_OWED), status
+    db_session.rollback()
