@@ -38,10 +38,17 @@ LINE_STATES = ("active", "allocated", "shipped", "released")
 INBOUND_STATUSES = ("announced", "received", "canceled")
 
 
+def available_units(on_hand, reserved, allocated, expired=0):
+    """The one rule of available stock, for numbers and SQL expressions alike: what is on hand, less what
+    is allocated and what is held by reservations not yet expired (``expired``: units still counted in
+    ``reserved`` by reservations past their expiry, ``services.queries.expired_holds``)."""
+    return on_hand - (reserved - expired) - allocated
+
+
 class StockLevel(Timestamped, db.Model):
     """Units of one variant in one warehouse.
 
-    ``available = on_hand - reserved - allocated``. The columns are only changed by
+    ``available`` follows ``available_units``; the columns are only changed by
     ``services.ledger.record`` together with a ``StockMovement``, so they always equal
     the ledger's sums; ``version`` counts the movements (their ``sequence``).
     """
@@ -71,7 +78,10 @@ class StockLevel(Timestamped, db.Model):
 
     @property
     def available(self) -> int:
-        return self.on_hand - self.reserved - self.allocated
+        """``available_units`` with no expired hold: true under the level's lock once the expired
+        reservations there are released (``reservations._release_expired_lines``), which is where
+        it is read; reports use ``queries.available_column``."""
+        return available_units(self.on_hand, self.reserved, self.allocated)
 
 
 class StockMovement(db.Model):

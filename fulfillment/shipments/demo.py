@@ -163,6 +163,7 @@ def _candidates(session, story: Story, seller_key: str, warehouse_code: str) -> 
     """Variants of the demo seller whose stock for the story's market sits only in ``warehouse_code`` (so it
     ships from there)."""
     from fulfillment.inventory.models import StockLevel
+    from fulfillment.inventory.services.queries import available_column, expired_holds
     from fulfillment.warehouses.models import Warehouse
     from fulfillment.warehouses.services import serves_market
     from shop.catalog.models import Product, ProductVariant
@@ -171,11 +172,13 @@ def _candidates(session, story: Story, seller_key: str, warehouse_code: str) -> 
     seller = demo_seller(session, seller_key)
     if seller is None:
         return []
-    available = StockLevel.on_hand - StockLevel.reserved - StockLevel.allocated
+    held = expired_holds()
+    available = available_column(held)
     rows = session.execute(
         select(ProductVariant.id, ProductVariant.sku, Warehouse.code, available)
         .join(Product, Product.id == ProductVariant.product_id)
         .join(StockLevel, StockLevel.variant_id == ProductVariant.id)
+        .outerjoin(held, held.c.level_id == StockLevel.id)
         .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
         .where(ProductVariant.seller_id == seller.id, Product.status == "active",
                Product.slug.startswith(story.product), serves_market(story.market), available > 0)

@@ -28,7 +28,7 @@ from shop.notifications.models import Notification
 from shop.sellers.models import Seller
 
 from ..models import LowStockAlert, StockLevel, VariantStockSetting
-from .queries import DEFAULT_LOW_STOCK_THRESHOLD, expired_holds
+from .queries import DEFAULT_LOW_STOCK_THRESHOLD, available_column, expired_holds
 
 TEMPLATE = "low_stock"
 
@@ -86,7 +86,7 @@ def send_low_stock_alerts(session: Session, *, today: date | None = None) -> int
 def _low_variants(session: Session, day: date) -> dict[str, tuple[str, str, list[dict]]]:
     """``{seller id: (seller name, contact e-mail, [low variant items by SKU])}``, in one query."""
     held = expired_holds(utcnow())
-    free = StockLevel.on_hand - (StockLevel.reserved - func.coalesce(held.c.expired, 0)) - StockLevel.allocated
+    free = available_column(held)
     totals = (select(StockLevel.variant_id.label("variant_id"),
                      func.sum(case((free > 0, free), else_=0)).label("available"))
               .outerjoin(held, held.c.level_id == StockLevel.id)

@@ -18,7 +18,15 @@ from shop.catalog.stock import stock_state
 from shop.db import utcnow
 
 from ..errors import InvalidQuantity, VariantNotFound
-from ..models import InboundShipment, Reservation, ReservationLine, StockLevel, StockMovement, VariantStockSetting
+from ..models import (
+    InboundShipment,
+    Reservation,
+    ReservationLine,
+    StockLevel,
+    StockMovement,
+    VariantStockSetting,
+    available_units,
+)
 
 DEFAULT_LOW_STOCK_THRESHOLD = 5
 
@@ -31,6 +39,12 @@ def expired_holds(now: datetime | None = None):
             .where(ReservationLine.state == "active", Reservation.expires_at <= now)
             .group_by(ReservationLine.level_id)
             .subquery("expired_holds"))
+
+
+def available_column(held):
+    """``available_units`` of ``StockLevel`` as SQL, given the ``expired_holds`` subquery outer-joined on the level."""
+    return available_units(StockLevel.on_hand, StockLevel.reserved, StockLevel.allocated,
+                           func.coalesce(held.c.expired, 0))
 
 
 def warehouse_holds_stock(session: Session, warehouse_id: str) -> bool:
@@ -62,7 +76,7 @@ def available_by_variant(session: Session, variant_ids: list[str], market_code: 
         .where(StockLevel.variant_id.in_(list(variant_ids)), serves_market((market_code or "").upper()))
     )
     for variant_id, on_hand, reserved, allocated, expired in rows:
-        result[variant_id] += max(0, on_hand - (reserved - expired) - allocated)
+        result[variant_id] += max(0, available_units(on_hand, reserved, allocated, expired))
     return result
 
 
@@ -92,7 +106,7 @@ def list_levels(session: Session, *, seller_id: str | None = None, variant_id: s
     held = expired_holds(now)
     expired = func.coalesce(held.c.expired, 0)
     threshold = func.coalesce(VariantStockSetting.low_stock_threshold, DEFAULT_LOW_STOCK_THRESHOLD)
-    available = StockLevel.on_hand - (StockLevel.reserved - expired) - StockLevel.allocated
+    available = available_column(held)
     query = (select(StockLevel, Warehouse, ProductVariant.sku, ProductVariant.product_id,
                     expired.label("expired"), threshold.label("threshold"))
              .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
@@ -113,7 +127,7 @@ def list_levels(session: Session, *, seller_id: str | None = None, variant_id: s
     for level, warehouse, sku, product_id, expired_units, limit in session.execute(
             query.limit(per_page).offset((page - 1) * per_page)):
         reserved = level.reserved - expired_units
-        free = max(0, level.on_hand - reserved - level.allocated)
+        free = max(0, available_units(level.on_hand, level.reserved, level.allocated, expired_units))
         items.append(LevelView(id=level.id, variant_id=level.variant_id, sku=sku, product_id=product_id,
                                warehouse=warehouse, on_hand=level.on_hand, reserved=reserved,
                                allocated=level.allocated, available=free, low_stock_threshold=limit,
