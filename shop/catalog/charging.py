@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from i18n.money import Money
+from i18n.money import Money, charge_unit
 from shop.seams import Seam
 
 
@@ -26,3 +26,15 @@ def max_charge(currency: str) -> Money | None:
     """The provider's limit for ``currency``, or None (no provider registered, or no card charges in it)."""
     limits = CHARGE_LIMITS.find()
     return limits.max_charge(currency) if limits is not None else None
+
+
+def chargeable(amount: Money) -> bool:
+    """One card payment can charge ``amount``: more than zero, a multiple of its currency's charge unit,
+    and within the provider's limit (a currency the provider charges no card in is not chargeable)."""
+    if amount.amount <= 0 or amount.amount % charge_unit(amount.currency):
+        return False
+    limits = CHARGE_LIMITS.find()
+    if limits is None:
+        return True
+    largest = limits.max_charge(amount.currency)
+    return largest is not None and amount.amount <= largest.amount

@@ -48,6 +48,7 @@ from .errors import (
 )
 from .gateway import PAYMENTS, GatewayError
 from .models import Payment, Refund
+from .stripe import amount_of
 
 log = logging.getLogger(__name__)
 
@@ -183,17 +184,12 @@ def apply_provider_refund(session: Session, obj: dict) -> str:
         refund = session.scalar(select(Refund).where(Refund.provider_refund_id == obj["id"]).with_for_update())
     if refund is None:
         return "unknown_refund"
-    if not isinstance(obj.get("amount"), int) or obj["amount"] != _provider_amount(refund):
+    if amount_of(obj, refund.currency) != Money(refund.amount_minor, refund.currency):
         log.warning("refund %s: provider amount %r differs", refund.id, obj.get("amount"))
         return "amount_mismatch"
     before = refund.status
     record_answer(session, refund, obj.get("id") or refund.provider_refund_id, str(obj.get("status") or ""))
     return f"refund_{refund.status}" if refund.status != before else "refund_unchanged"
-
-
-def _provider_amount(refund: Refund) -> int:
-    from .stripe import to_stripe_amount
-    return to_stripe_amount(Money(refund.amount_minor, refund.currency))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from .errors import OrderNotPayable, PaymentProviderUnavailable, PaymentsNotConf
 from .failures import failure_view
 from .gateway import PAYMENTS, GatewayError, Intent, PaymentGateway
 from .models import Payment, PaymentAlert, StripeEvent
-from .stripe import StripeCurrencyError, WebhookEvent, from_stripe_amount
+from .stripe import WebhookEvent, amount_of
 
 log = logging.getLogger(__name__)
 SUCCEEDED = "payment_intent.succeeded"
@@ -141,11 +141,7 @@ def _apply(session: Session, event: WebhookEvent, intent_id: str) -> str:
 def _succeeded(session: Session, event: WebhookEvent, payment: Payment, order: Order) -> str:
     obj = event.object
     expected = Money(payment.amount_minor, payment.currency)
-    try:
-        received = from_stripe_amount(int(obj.get("amount_received") or obj.get("amount") or 0),
-                                      str(obj.get("currency") or ""))
-    except (StripeCurrencyError, ValueError, TypeError):
-        received = None
+    received = amount_of(obj)
     if received != expected or order.currency != payment.currency or order.total_minor != payment.amount_minor:
         _alert(session, "amount_mismatch", order_id=order.id, intent_id=payment.intent_id, event_id=event.id,
                expected={"amount": expected.amount, "currency": expected.currency},

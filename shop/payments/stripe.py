@@ -6,7 +6,10 @@
 Only this module imports ``stripe``. The real client is pointed at the configured
 ``STRIPE_API_BASE`` (the localstripe emulator in development and tests).
 
-Stripe's currency rules live here and nowhere else (``to_stripe_amount``):
+Stripe's currency rules live here and nowhere else: ``to_stripe_amount`` and ``from_stripe_amount``
+are read only by this module; the payment and refund services compare ``amount_of`` an object
+Stripe sent with our ``Money``, and checkout asks ``shop.catalog.charging.chargeable`` (the
+``ChargeLimits`` this module provides):
 
 ====  =================  ===============================================================
 KRW   zero-decimal       our minor units (Babel: 0 digits) are Stripe's amount
@@ -92,6 +95,21 @@ def from_stripe_amount(amount: int, currency: str) -> Money:
     if digits != 2:
         raise StripeCurrencyError(f"{code}: {digits}-digit currencies are not supported")
     return Money(int(amount), code)
+
+
+def amount_of(obj: dict, currency: str | None = None) -> Money | None:
+    """The amount of a Stripe object as our ``Money``: an intent's amount received (else its amount),
+    a refund's amount; in the object's currency, else ``currency`` (a refund inside a charge may not
+    repeat it). None when the amount cannot be read as one of ours."""
+    amount = obj.get("amount_received") if obj.get("object") == "payment_intent" else None
+    amount = amount or obj.get("amount")
+    code = obj.get("currency") or currency
+    if not _is_int(amount) or not isinstance(code, str):
+        return None
+    try:
+        return from_stripe_amount(amount, code)
+    except (StripeCurrencyError, ValueError):
+        return None
 
 
 def max_charge(currency: str) -> Money:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
+from shop.catalog.charging import chargeable
 from shop.clients import client_network
 from shop.db import UnitOfWork, utcnow
 from shop.errors import IdempotencyKeyReused
@@ -26,7 +27,6 @@ from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments import services as payments
 from shop.payments.gateway import PaymentGateway
 from shop.payments.models import Payment
-from shop.payments.stripe import StripeCurrencyError, to_stripe_amount
 
 from ..errors import (
     CheckoutIncomplete,
@@ -116,12 +116,8 @@ def _validate(quote: Quote) -> None:
         raise CheckoutIncomplete(missing)
     if quote.selected is None:
         raise ShippingOptionUnavailable(quote.cart.shipping_service or "", "not_offered")
-    try:
-        if quote.total.amount <= 0:
-            raise StripeCurrencyError("nothing to charge")
-        to_stripe_amount(quote.total)
-    except StripeCurrencyError as exc:
-        raise UnchargeableAmount() from exc
+    if not chargeable(quote.total):
+        raise UnchargeableAmount()
 
 
 def _snapshot(quote: Quote, cart: Cart, user_id: str | None, expires_at) -> Order:
