@@ -70,7 +70,9 @@ def list_rates():
 def refresh_rates():
     """Fetch rates now from the configured source (``RATES_SOURCE``, else the bundled file)."""
     require_role("admin")
-    rates.refresh_rates(db.session, current_app.config.get("RATES_SOURCE"))
+    db.session.commit()  # end the read of the caller's token: nothing is held while the source answers
+    document, label = rates.read_source(current_app.config.get("RATES_SOURCE"))
+    rates.store_rates(db.session, document, label)
     db.session.commit()
     return {"items": rates.list_current(db.session)}
 

@@ -92,6 +92,9 @@ def store_rates(session: Session, document: dict, source: str) -> list[ExchangeR
 def refresh_rates(session: Session, source: str | None = None) -> list[ExchangeRate]:
     """Fetch rates from ``source`` (or the bundled file) and store the new observations.
 
+    The source is read before the session is touched: call it with no transaction open (a job
+    does; an endpoint that has read anything first commits, reads the source, then stores with
+    ``store_rates``), so no lock or connection is held while a remote source answers.
     Raises ``RatesSourceFailed`` when the source cannot be read or is malformed.
     """
     document, label = read_source(source)

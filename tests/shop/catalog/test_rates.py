@@ -64,3 +64,19 @@ def test_admin_refresh_endpoint(client, factory, db_session):
     assert {item["currency"] for item in response.json["items"]} >= {"USD", "JPY"}
     seller, owner = factory.seller()
     assert client.post("/api/v1/admin/exchange-rates/refresh", headers=factory.headers(owner)).status_code == 403
+
+
+def test_the_source_is_read_with_no_transaction_open(client, factory, db_session, monkeypatch):
+    from shop.catalog.services import rates
+    from shop.db import db
+
+    read = rates.read_source
+    seen = []
+
+    def watched(source):
+        seen.append(db.session().in_transaction())
+        return read(source)
+
+    monkeypatch.setattr(rates, "read_source", watched)
+    response = client.post("/api/v1/admin/exchange-rates/refresh", headers=factory.headers(factory.user("admin")))
+    assert response.status_code == 200 and seen == [False]
