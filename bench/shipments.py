@@ -58,8 +58,7 @@ def main(n: int) -> None:
     from fulfillment.carriers.manual import s10_check_digit
     from fulfillment.customs.rules import export_rules
     from fulfillment.inventory import services as stock
-    from fulfillment.shipments import papers
-    from fulfillment.shipments import services as shipments
+    from fulfillment.shipments import creation, papers, warehouse
     from fulfillment.shipments.models import Shipment, ShipmentLine
     from fulfillment.warehouses.services import create_warehouse
     from shop.app import create_app
@@ -109,7 +108,7 @@ def main(n: int) -> None:
                 event.listen(db.engine, "before_cursor_execute", count)
                 start = time.perf_counter()
                 for order_id in batch:
-                    shipments.create_for_order(session, order_id)
+                    creation.create_for_order(session, order_id)
                     session.commit()
                 seconds[shape] += time.perf_counter() - start
                 event.remove(db.engine, "before_cursor_execute", count)
@@ -139,11 +138,11 @@ def main(n: int) -> None:
         serial = itertools.count(20_000_001)
         start = time.perf_counter()
         for shipment_id in parcel_ids:
-            shipments.mark_picked(session, shipment_id, actor="bench")
-            shipments.pack(session, shipment_id, actor="bench", packages=[
+            warehouse.mark_picked(session, shipment_id, actor="bench")
+            warehouse.pack(session, shipment_id, actor="bench", packages=[
                 {"weight_g": 400, "length_mm": 200, "width_mm": 150, "height_mm": 100}])
             digits = f"{next(serial):08d}"
-            shipments.hand_over(session, shipment_id, tracking_number=f"EE{digits}{s10_check_digit(digits)}KR",
+            warehouse.hand_over(session, shipment_id, tracking_number=f"EE{digits}{s10_check_digit(digits)}KR",
                                 actor="bench")
             session.commit()
         seconds["hand over"] = time.perf_counter() - start

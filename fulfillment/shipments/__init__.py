@@ -16,13 +16,13 @@ def init_app(app) -> None:
     from shop.orders import events
     from shop.orders.views import register_section
 
-    from . import api, demo, models, services, tasks, views  # noqa: F401 - models: the tables in the metadata
+    from . import api, creation, demo, models, tasks, views  # noqa: F401 - models: the tables in the metadata
 
     add_domain(app, MESSAGE_DOMAIN)
     register_templates(app, Path(__file__).resolve().parent / "templates")
     register_blueprints(app, api.admin, api.seller, api.carriers)
-    events.subscribe(app, events.order_paid, services.defer_creation)
-    events.subscribe(app, events.order_canceled, services.cancel_for_order)
+    events.subscribe(app, events.order_paid, creation.defer_creation)
+    events.subscribe(app, events.order_canceled, creation.cancel_for_order)
     register_section(app, "shipments", views.order_section)
     register_periodic(app, "poll_carrier_tracking", "fulfillment.shipments.tasks.poll_tracking", 15 * 60)
     register_periodic(app, "write_export_list", "fulfillment.shipments.tasks.write_export_list", 60 * 60)

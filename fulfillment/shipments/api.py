@@ -15,7 +15,7 @@ from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
 from shop.db import db
 
-from . import papers, services, tracking_rules
+from . import access, creation, papers, reads, tracking, tracking_rules, warehouse
 from .errors import BadWebhookSignature, InvalidWebhookPayload, UnknownTrackingSource
 from .schemas import (
     CancelSchema,
@@ -67,7 +67,7 @@ def _done(shipment) -> dict:
 def list_shipments(args):
     """Shipments, newest first, by status, warehouse, order, or heavier than quoted."""
     _staff()
-    query = services.shipments_query(status=args.get("status"), warehouse_id=args.get("warehouse_id"),
+    query = reads.shipments_query(status=args.get("status"), warehouse_id=args.get("warehouse_id"),
                                      order_id=args.get("order_id"), over_quote=args.get("over_quote"))
     return _page(paginate(db.session, query, args["page"], args["per_page"]))
 
@@ -78,7 +78,7 @@ def list_shipments(args):
 def get_shipment(shipment_id):
     """One shipment with its lines, status and tracking (ops, admins)."""
     _staff()
-    return shipment_view(services.get_shipment(db.session, shipment_id))
+    return shipment_view(reads.get_shipment(db.session, shipment_id))
 
 
 @admin.route("/warehouses/<warehouse_id>/pick-list", methods=["GET"])
@@ -87,7 +87,7 @@ def get_shipment(shipment_id):
 def pick_list(warehouse_id):
     """What to take from the shelves for the warehouse's waiting parcels, by location then SKU."""
     _staff()
-    result = services.pick_list(db.session, warehouse_id)
+    result = warehouse.pick_list(db.session, warehouse_id)
     return {**result, "shipments": [shipment_view(s) for s in result["shipments"]]}
 
 
@@ -96,7 +96,7 @@ def pick_list(warehouse_id):
 @admin.doc(security=BEARER)
 def mark_picked(shipment_id):
     """The parcel's units were taken from the shelves (``pending`` → ``picking``)."""
-    return _done(services.mark_picked(db.session, shipment_id, actor=_staff()))
+    return _done(warehouse.mark_picked(db.session, shipment_id, actor=_staff()))
 
 
 @admin.route("/shipments/<shipment_id>/pack", methods=["POST"])
@@ -105,7 +105,7 @@ def mark_picked(shipment_id):
 @admin.doc(security=BEARER)
 def pack(data, shipment_id):
     """Record the boxes as weighed and measured; the quote is kept and a heavier parcel flagged."""
-    return _done(services.pack(db.session, shipment_id, packages=data["packages"], actor=_staff()))
+    return _done(warehouse.pack(db.session, shipment_id, packages=data["packages"], actor=_staff()))
 
 
 @admin.route("/shipments/<shipment_id>/hand-over", methods=["POST"])
@@ -114,7 +114,7 @@ def pack(data, shipment_id):
 @admin.doc(security=BEARER)
 def hand_over(data, shipment_id):
     """The carrier took the parcel: its units leave stock through the ledger; the buyer is told."""
-    return _done(services.hand_over(db.session, shipment_id, actor=_staff(), **data))
+    return _done(warehouse.hand_over(db.session, shipment_id, actor=_staff(), **data))
 
 
 @admin.route("/shipments/<shipment_id>/cancel", methods=["POST"])
@@ -123,7 +123,7 @@ def hand_over(data, shipment_id):
 @admin.doc(security=BEARER)
 def cancel(data, shipment_id):
     """Cancel a parcel that has not left; its units go back to available stock."""
-    return _done(services.cancel(db.session, shipment_id, reason=data["reason"], actor=_staff()))
+    return _done(warehouse.cancel(db.session, shipment_id, reason=data["reason"], actor=_staff()))
 
 
 @admin.route("/shipments/<shipment_id>/reship", methods=["POST"])
@@ -131,7 +131,7 @@ def cancel(data, shipment_id):
 @admin.doc(security=BEARER)
 def reship(shipment_id):
     """Ship a canceled parcel's goods again, allocated anew (possibly from another warehouse)."""
-    created = services.reship(db.session, shipment_id, actor=_staff())
+    created = creation.reship(db.session, shipment_id, actor=_staff())
     db.session.commit()
     return [shipment_view(s) for s in created]
 
@@ -147,8 +147,8 @@ def add_event(data, shipment_id):
     ``label_created``, is refused: 422 ``event_before_handover``.
     """
     actor = _staff()
-    _, shipment = services.lock_with_order(db.session, shipment_id)
-    event, created = services.record_event(db.session, shipment, source="ops", actor=actor,
+    _, shipment = access.lock_with_order(db.session, shipment_id)
+    event, created = tracking.record_event(db.session, shipment, source="ops", actor=actor,
                                            skew=tracking_rules.clock_skew(current_app.config), **data)
     db.session.commit()
     view = shipment_view(shipment)
@@ -161,7 +161,7 @@ def add_event(data, shipment_id):
 def invoice(shipment_id):
     """The commercial invoice with its packing list, as PDF."""
     _staff()
-    shipment = services.get_shipment(db.session, shipment_id)
+    shipment = reads.get_shipment(db.session, shipment_id)
     body = papers.invoice(db.session, shipment)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="invoice-{shipment.number}.pdf"'})
@@ -188,7 +188,7 @@ def declarations(args):
 def list_seller_shipments(args):
     """Parcels holding the seller's goods; each shows only the seller's lines."""
     user = require_seller()
-    query = services.shipments_query(status=args.get("status"), seller_id=user.seller_id)
+    query = reads.shipments_query(status=args.get("status"), seller_id=user.seller_id)
     return _page(paginate(db.session, query, args["page"], args["per_page"]), seller_id=user.seller_id)
 
 
@@ -198,7 +198,7 @@ def list_seller_shipments(args):
 def get_seller_shipment(shipment_id):
     """One parcel holding the seller's goods, showing only the seller's lines."""
     user = require_seller()
-    shipment = services.get_shipment(db.session, shipment_id, seller_id=user.seller_id)
+    shipment = reads.get_shipment(db.session, shipment_id, seller_id=user.seller_id)
     return shipment_view(shipment, seller_id=user.seller_id)
 
 
@@ -227,7 +227,7 @@ def webhook(name):
         log.warning("%s webhook malformed: %s", name, exc)
         raise InvalidWebhookPayload() from exc
     try:
-        counts = services.record_updates(db.session, updates, source="webhook",
+        counts = tracking.record_updates(db.session, updates, source="webhook",
                                          skew=tracking_rules.clock_skew(current_app.config))
         db.session.commit()
     except IntegrityError:  # a concurrent delivery of the same update

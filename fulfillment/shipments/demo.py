@@ -263,7 +263,7 @@ def _tracking_number(session, shipment) -> str:
 
 
 def _tell(session, story: Story, user, *, key: str, now: datetime, used: set[str]) -> None:
-    from . import services
+    from . import access, creation, tracking, warehouse
 
     def ago(hours: float) -> datetime:
         return now - timedelta(hours=hours)
@@ -275,7 +275,7 @@ def _tell(session, story: Story, user, *, key: str, now: datetime, used: set[str
     session.flush()
     _pay(session, order, at=placed + timedelta(minutes=3))
 
-    shipments = services.create_for_order(session, order.id)
+    shipments = creation.create_for_order(session, order.id)
     by_warehouse = {shipment.warehouse.code: shipment for shipment in shipments}
     if sorted(by_warehouse) != sorted({code for _, code in story.goods}):
         raise _Skip(f"the goods were allocated to {sorted(by_warehouse)}")
@@ -286,8 +286,8 @@ def _tell(session, story: Story, user, *, key: str, now: datetime, used: set[str
         return
 
     for shipment in shipments:
-        services.mark_picked(session, shipment.id, actor=ACTOR)
-        services.pack(session, shipment.id, packages=[_box(shipment)], actor=ACTOR)
+        warehouse.mark_picked(session, shipment.id, actor=ACTOR)
+        warehouse.pack(session, shipment.id, packages=[_box(shipment)], actor=ACTOR)
         shipment.picked_at, shipment.packed_at = ago(story.picked_hours_ago), ago(story.packed_hours_ago)
     session.flush()
     if story.stage == "packed":
@@ -295,7 +295,7 @@ def _tell(session, story: Story, user, *, key: str, now: datetime, used: set[str
 
     handed_over = ago(story.handed_over_hours_ago)
     for shipment in shipments:
-        services.hand_over(session, shipment.id, tracking_number=_tracking_number(session, shipment), actor=ACTOR)
+        warehouse.hand_over(session, shipment.id, tracking_number=_tracking_number(session, shipment), actor=ACTOR)
         shipment.handed_over_at = shipment.last_event_at = handed_over
     order.shipped_at = handed_over
     session.flush()
@@ -303,7 +303,7 @@ def _tell(session, story: Story, user, *, key: str, now: datetime, used: set[str
     for code, events in story.events.items():
         shipment_id = by_warehouse[code].id
         for event in events:
-            _, shipment = services.lock_with_order(session, shipment_id)
-            services.record_event(session, shipment, type=event.type, occurred_at=ago(event.hours_ago),
+            _, shipment = access.lock_with_order(session, shipment_id)
+            tracking.record_event(session, shipment, type=event.type, occurred_at=ago(event.hours_ago),
                                   location=event.location, note=event.note, source="ops", actor=ACTOR)
     session.flush()

@@ -17,8 +17,8 @@ from shop.catalog.models import ProductVariant
 from shop.orders import services as orders
 from shop.orders.models import OrderLine
 
+from .creation import next_attempt, quote_parcel
 from .models import Shipment
-from .services import _next_attempt, _quote
 
 
 def ship_back(session: Session, order_id: str, *, warehouse_id: str, items: list[tuple[str, int]]) -> Shipment:
@@ -36,12 +36,12 @@ def ship_back(session: Session, order_id: str, *, warehouse_id: str, items: list
     variants = [(session.get(ProductVariant, line.variant_id), quantity) for line, quantity in lines]
     count = session.scalar(select(func.count()).select_from(Shipment).where(Shipment.order_id == order.id)) or 0
     shipment = Shipment(number=f"{order.number}-{count + 1}", order_id=order.id, warehouse_id=warehouse.id,
-                        seller_id=warehouse.seller_id, attempt=_next_attempt(session, order, warehouse.id),
+                        seller_id=warehouse.seller_id, attempt=next_attempt(session, order, warehouse.id),
                         carrier=order.shipping_carrier, service=order.shipping_service, status="pending",
                         returned_items=[{"order_line_id": line.id, "variant_id": line.variant_id,
                                          "seller_id": line.seller_id, "sku": line.sku, "quantity": quantity}
                                         for line, quantity in lines],
-                        **_quote(order.shipping_service, variants))
+                        **quote_parcel(order.shipping_service, variants))
     session.add(shipment)
     session.flush()
     return shipment

@@ -19,7 +19,7 @@ from fulfillment.carriers.base import Party as CarrierParty
 from fulfillment.customs.rules import export_rules
 from shop.db import db, utcnow
 
-from . import papers, services, tracking_rules
+from . import access, creation, papers, tracking, tracking_rules, warehouse
 from .models import Shipment
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 def create_shipments(order_id: str) -> int:
     """Outbox job (``order_paid``): the order's shipments from its allocation. Idempotent."""
-    return len(services.create_for_order(db.session, order_id))
+    return len(creation.create_for_order(db.session, order_id))
 
 
 def _carrier_party(party) -> CarrierParty:
@@ -53,12 +53,12 @@ def book_shipment(shipment_id: str) -> str:
         packages=tuple(PackageSpec(p.weight_g, p.length_mm, p.width_mm, p.height_mm) for p in shipment.packages),
         declared_value_minor=sum(i.unit_value_minor * i.quantity for i in data.items), currency=data.currency,
         incoterm=data.incoterm)
-    carrier = services.carrier_of(shipment)
+    carrier = access.carrier_of(shipment)
     session.commit()  # end the read: nothing is held while the carrier answers
     booking = carrier.book(request)
     if booking is None:
         return "manual"
-    recorded = services.record_booking(session, shipment_id, tracking_number=booking.tracking_number,
+    recorded = warehouse.record_booking(session, shipment_id, tracking_number=booking.tracking_number,
                                        label_reference=booking.label_reference, booked_at=utcnow())
     if recorded is None:
         session.commit()
@@ -80,7 +80,7 @@ def poll_tracking(limit: int = 200) -> dict:
     recorded exactly like the webhook's, so an event seen both ways counts once.
     """
     session = db.session
-    due = services.pollable(session, limit=limit)
+    due = tracking.pollable(session, limit=limit)
     session.commit()
     counts = {"polled": 0, "failed": 0, "recorded": 0, "flagged": 0, "duplicate": 0, "unknown": 0, "refused": 0}
     skew = tracking_rules.clock_skew(current_app.config)
@@ -96,9 +96,9 @@ def poll_tracking(limit: int = 200) -> dict:
             continue
         counts["polled"] += 1
         if updates:
-            for key, value in services.record_updates(session, updates, source="poll", skew=skew).items():
+            for key, value in tracking.record_updates(session, updates, source="poll", skew=skew).items():
                 counts[key] += value
-        services.touch(session, shipment_id)
+        tracking.touch(session, shipment_id)
         session.commit()
     return counts
 

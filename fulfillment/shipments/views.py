@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from fulfillment.carriers import registry
 
-from . import services
+from . import notices, reads
 from .models import Shipment
 
 # What a buyer reads for each event type and shipment status, in the served locale.
@@ -67,7 +67,7 @@ def parcel_view(shipment: Shipment, names: dict) -> dict:
     return {
         "id": shipment.id, "number": shipment.number, "status": shipment.status,
         "status_label": str(STATUS_LABELS[shipment.status]), "carrier": shipment.carrier,
-        "carrier_name": services.carrier_display_name(shipment.carrier), "service": shipment.service,
+        "carrier_name": notices.carrier_display_name(shipment.carrier), "service": shipment.service,
         "tracking_number": shipment.tracking_number if shipment.shipped else None,
         "tracking_url": _tracking_url(shipment) if shipment.shipped else None,
         "handed_over_at": _iso(shipment.handed_over_at), "delivered_at": _iso(shipment.delivered_at),
@@ -79,7 +79,7 @@ def parcel_view(shipment: Shipment, names: dict) -> dict:
 
 def order_section(session: Session, order) -> list[dict] | None:
     """The ``shipments`` part of an order's detailed view (registered with ``shop.orders.views``)."""
-    shipments = services.order_shipments(session, order.id)
+    shipments = reads.order_shipments(session, order.id)
     if not shipments:
         return None
     names = {line.id: line for line in order.lines}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from fulfillment.shipments import services as shipments
+from fulfillment.shipments import creation
 from shop.db import utcnow
 from shop.orders.models import Order
 
@@ -28,7 +28,7 @@ def exchange(session: Session, case: ReturnCase, *, by: str | None = None) -> Re
     lines = [(line.order_line_id, line.exchange_variant_id, line.received_quantity)
              for line in case.lines if line.exchange_variant_id and line.received_quantity]
     if lines:
-        shipments.ship_replacement(session, case.order_id, lines, actor=by or "ops")
+        creation.ship_replacement(session, case.order_id, lines, actor=by or "ops")
     _move(case, "closed")
     case.closed_at = utcnow()
     session.flush()
@@ -62,7 +62,7 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
 
 def replace(session: Session, case: ReturnCase, *, by: str | None = None) -> ReturnCase:
     """Ship the claim's units anew at no charge (booked to the bearer), close it and tell the buyer."""
-    shipments.ship_replacement(session, case.order_id,
+    creation.ship_replacement(session, case.order_id,
                                [(line.order_line_id, line.variant_id, line.quantity) for line in case.lines],
                                actor=by or "ops")
     for seller_id, amount in value_by_seller(session, case, announced(case)).items():

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
-from fulfillment.shipments.services import carrier_display_name
+from fulfillment.shipments.notices import carrier_display_name
 from i18n import to_babel
 from returns.policy import explain
 from shop.orders.mail import order_link

@@ -10,7 +10,7 @@ import pytest
 from fulfillment.carriers import registry
 from fulfillment.carriers.base import Booking, CarrierUnavailable, TrackingUpdate
 from fulfillment.carriers.manual import ManualCarrier
-from fulfillment.shipments import services, tasks
+from fulfillment.shipments import access, tasks
 from fulfillment.shipments.models import Shipment
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import (
@@ -91,7 +91,7 @@ def test_a_carrier_with_an_api_books_the_packed_parcel_once(client, db_session, 
 
 
 def carrier_kind(shipment) -> str:
-    return type(services.carrier_of(shipment)).__name__
+    return type(access.carrier_of(shipment)).__name__
 
 
 def test_canceling_a_booked_parcel_cancels_the_booking(client, db_session, scripted, packed):

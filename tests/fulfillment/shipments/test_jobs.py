@@ -16,7 +16,7 @@ from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from fulfillment.inventory.services.ledger import check_ledger
-from fulfillment.shipments import services
+from fulfillment.shipments import creation
 from fulfillment.shipments.models import Shipment, ShipmentLine
 from shop.db import db
 from shop.jobs.cli import scheduler_tick
@@ -100,7 +100,7 @@ def test_a_worker_takes_a_paid_order_to_delivered(app, client, committed_db, red
 
 def test_a_crash_half_way_and_the_retry_make_no_duplicate(app, committed_db, redis_conn, two_parcel_order,
                                                           monkeypatch):
-    real_build = services._build
+    real_build = creation._build
     calls = []
 
     def build_then_die(*args, **kwargs):
@@ -110,7 +110,7 @@ def test_a_crash_half_way_and_the_retry_make_no_duplicate(app, committed_db, red
             raise RuntimeError("worker killed after the first shipments were written")
         return created
 
-    monkeypatch.setattr(services, "_build", build_then_die)
+    monkeypatch.setattr(creation, "_build", build_then_die)
     order = two_parcel_order()
     relay_pending(committed_db, redis_conn)
     run_worker(redis_conn)  # dies half-way: its transaction rolls back, RQ schedules a retry

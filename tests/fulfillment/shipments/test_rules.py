@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fulfillment.inventory.services.ledger import check_ledger
-from fulfillment.shipments import services, tasks
+from fulfillment.shipments import reads, tasks
 from fulfillment.shipments.models import Shipment, ShipmentPackage, TrackingEvent
 from shop.orders.models import Order
 from tests.fulfillment.carriers.aftership_fixtures import SECRET, checkpoint, request, sample_payload
@@ -235,7 +235,7 @@ def test_the_export_list_has_a_row_per_item_with_its_krw_fob_value(client, db_se
     number = ems_number()
     work(client, headers, shipment.id, tracking=number)
     db_session.expire_all()
-    day = services.get_shipment(db_session, shipment.id).handed_over_at
+    day = reads.get_shipment(db_session, shipment.id).handed_over_at
     from zoneinfo import ZoneInfo
 
     seoul = day.astimezone(ZoneInfo("Asia/Seoul")).date()
