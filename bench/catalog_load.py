@@ -19,7 +19,7 @@ sync``); the loader reads each market's certificate rules from it. It writes, in
   stockrooms) and stock levels, each with its one ``receipt`` movement, so every level equals the
   sum of its ledger; some variants have no stock (``out``) and some only a few units (``low``).
 
-Ids have the shape of ``shop.db.new_id`` (prefix, underscore, 20 base36 characters), drawn from a
+Ids have the shape of ``shop.core.db.new_id`` (prefix, underscore, 20 base36 characters), drawn from a
 generator seeded with ``seed`` and N, so a size always gets the same catalogue. The listing index is
 not touched: rebuild it afterwards (``flask storefront rebuild``).
 """
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))  # the packages before bench/ (whose returns.py wo
 
 LOCALES = ("ko", "en", "ja", "zh-Hans", "zh-Hant", "vi", "de", "fr")
 SELLERS = 50
-ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # shop.db.new_id's
+ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"  # shop.core.db.new_id's
 YEAR = timedelta(days=365)
 VALID_FROM, VALID_UNTIL, EXPIRED_ON = date(2024, 1, 1), date(2030, 12, 31), date(2025, 6, 30)
 GREEN_TEA_SHARE = 0.065  # of cosmetics and food lines: ~3% of all products
@@ -295,7 +295,7 @@ def business_number(serial: int) -> str:
 
 
 class _Ids:
-    """Ids shaped like ``shop.db.new_id``, from a seeded generator."""
+    """Ids shaped like ``shop.core.db.new_id``, from a seeded generator."""
 
     def __init__(self, rng: random.Random):
         self._choices = rng.choices

@@ -60,8 +60,8 @@ def setup(units: int) -> list[str]:
     from fulfillment.warehouses.services import create_warehouse
     from shop.app import create_app
     from shop.catalog.services.products import create_product
-    from shop.db import db
-    from shop.demo import run_seeders
+    from shop.core.db import db
+    from shop.core.demo import run_seeders
     from shop.sellers.demo import demo_seller
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -127,7 +127,7 @@ def audit(variant_id: str, units: int) -> dict:
     from fulfillment.inventory.models import Reservation, ReservationLine, StockLevel
     from fulfillment.inventory.services import check_ledger
     from shop.app import create_app
-    from shop.db import db
+    from shop.core.db import db
     from shop.orders.models import Order, OrderLine
 
     app = create_app()

@@ -27,10 +27,10 @@ def main(n: int) -> None:
     from rq import Queue
 
     from shop.app import create_app
-    from shop.db import db
-    from shop.jobs.models import OutboxMessage
-    from shop.jobs.outbox import defer, relay_pending
-    from shop.jobs.redis import get_redis
+    from shop.core.db import db
+    from shop.core.jobs.models import OutboxMessage
+    from shop.core.jobs.outbox import defer, relay_pending
+    from shop.core.jobs.redis import get_redis
 
     app = create_app()
     with app.app_context():
@@ -41,7 +41,7 @@ def main(n: int) -> None:
 
         start = time.perf_counter()
         for i in range(n):
-            queue.enqueue("shop.jobs.runner.execute_outbox", f"bench-{i}", job_id=f"direct-{i}")
+            queue.enqueue("shop.core.jobs.runner.execute_outbox", f"bench-{i}", job_id=f"direct-{i}")
         direct = time.perf_counter() - start
         conn.flushdb()
 

@@ -24,10 +24,10 @@ def main(n: int) -> None:
     from sqlalchemy import func, select
 
     from shop.app import create_app
-    from shop.db import db
-    from shop.jobs.models import OutboxMessage
-    from shop.jobs.outbox import defer
-    from shop.jobs.redis import get_redis, release_embedded
+    from shop.core.db import db
+    from shop.core.jobs.models import OutboxMessage
+    from shop.core.jobs.outbox import defer
+    from shop.core.jobs.redis import get_redis, release_embedded
 
     app = create_app()
     with app.app_context():

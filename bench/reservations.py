@@ -53,7 +53,7 @@ def main(n: int) -> None:
     from fulfillment.warehouses.services import create_warehouse
     from shop.app import create_app
     from shop.catalog.services.products import create_product
-    from shop.db import db, utcnow
+    from shop.core.db import db, utcnow
     from shop.markets.demo import seed_markets
     from shop.sellers.demo import demo_seller, seed_sellers
 

@@ -53,7 +53,7 @@ def main(n: int) -> None:
     from returns.cases import services
     from shop.app import create_app
     from shop.catalog.services.products import create_product
-    from shop.db import db, utcnow
+    from shop.core.db import db, utcnow
     from shop.markets.demo import seed_markets
     from shop.markets.services import list_markets
     from shop.orders import services as orders

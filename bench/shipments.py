@@ -63,9 +63,9 @@ def main(n: int) -> None:
     from fulfillment.warehouses.services import create_warehouse
     from shop.app import create_app
     from shop.catalog.services.products import create_product
-    from shop.db import db
-    from shop.jobs.outbox import relay_pending
-    from shop.jobs.redis import get_redis
+    from shop.core.db import db
+    from shop.core.jobs.outbox import relay_pending
+    from shop.core.jobs.redis import get_redis
     from shop.markets.demo import seed_markets
     from shop.sellers.demo import demo_seller, seed_sellers
 
@@ -117,7 +117,7 @@ def main(n: int) -> None:
         # The job path: the outbox rows order_paid left, relayed to Redis and run by a real worker.
         redis = get_redis(app)
         redis.flushdb()
-        from shop.jobs.models import OutboxMessage
+        from shop.core.jobs.models import OutboxMessage
         session.query(OutboxMessage).delete()  # the direct runs' jobs: done already, not part of this run
         session.commit()
         job_orders = [paid_order(goods["1 line"]) for _ in range(n)]

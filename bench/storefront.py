@@ -41,8 +41,8 @@ def main(repeat: int) -> None:
 
     from i18n.catalogs import compile_all
     from shop.app import create_app
-    from shop.db import db
-    from shop.demo import run_seeders
+    from shop.core.db import db
+    from shop.core.demo import run_seeders
 
     compile_all()
     app = create_app()

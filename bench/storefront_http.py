@@ -281,8 +281,8 @@ def prepare(server: Server, n: int, seed: int, instance: Path) -> Size:
     from flask_migrate import upgrade
 
     from shop.app import create_app
-    from shop.catalog.services.rates import refresh_rates
-    from shop.db import db
+    from shop.catalog.rates import refresh_rates
+    from shop.core.db import db
     from shop.markets.services import sync_markets
 
     app = create_app()
@@ -377,7 +377,7 @@ def _check_served(app, size: Size, summary, *, indexed: bool) -> None:
     from fulfillment.inventory.models import StockLevel
     from fulfillment.inventory.services.ledger import check_ledger
     from shop.catalog.models import Product
-    from shop.db import db
+    from shop.core.db import db
 
     client = app.test_client()
     page = client.get(size.urls["list"][0])
@@ -436,7 +436,7 @@ def _time_refresh(app, recorder: Recorder) -> tuple[float | None, int | None]:
 
     from shop.catalog.models import Product, ProductTranslation, StorefrontListing
     from shop.catalog.services.products import put_translation
-    from shop.db import db
+    from shop.core.db import db
 
     session = db.session
     ids = list(session.scalars(select(StorefrontListing.product_id).where(
@@ -828,7 +828,7 @@ def main() -> None:
     # (a commit that defers a job leaves it in the outbox).
     os.environ.update({"DARI_INSTANCE_PATH": str(instance), "REDIS_URL": f"unix://{folder}/no-redis.sock",
                        "SECRET_KEY": os.environ.get("SECRET_KEY") or "dari-bench-http"})
-    logging.getLogger("shop.jobs.outbox").setLevel(logging.ERROR)
+    logging.getLogger("shop.core.jobs.outbox").setLevel(logging.ERROR)
     try:
         from i18n.catalogs import compile_all
 

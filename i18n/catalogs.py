@@ -58,7 +58,7 @@ def _has_words(msgid: str) -> bool:
 KEYWORDS = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "N_": None,
             "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
 # Python, and the Jinja templates a package keeps under its ``templates/`` folder (e-mail:
-# ``shop.notifications``), read as that package's environment reads them: ``{% trans %}``
+# ``shop.core.notifications``), read as that package's environment reads them: ``{% trans %}``
 # trimmed, new-style gettext; a template Jinja cannot parse stops the extraction.
 _JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "newstyle_gettext": "true",
                   "trim_blocks": "true", "lstrip_blocks": "true", "keep_trailing_newline": "true",

@@ -15,10 +15,10 @@ def init_app(app) -> None:
     from pathlib import Path
 
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
-    from shop.jobs.schedule import register_periodic
-    from shop.notifications import register_templates
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
+    from shop.core.jobs.schedule import register_periodic
+    from shop.core.notifications import register_templates
     from shop.payments.refunds import refund_settled
 
     from .cases import api, demo, labels_api, models, refunding, repairs_api, tasks  # noqa: F401 - models: tables; *_api: routes

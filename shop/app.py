@@ -10,13 +10,12 @@ from flask import Flask, request
 
 import i18n.web
 from i18n import normalize_locale
-
-from . import api as api_module
-from . import errors
-from .config import load_config
-from .db import db, include_in_migrations, render_migration_item
-from .demo import demo_cli
-from .seams import check_seams
+from shop.core import api as api_module
+from shop.core import errors
+from shop.core.config import load_config
+from shop.core.db import db, include_in_migrations, render_migration_item
+from shop.core.demo import demo_cli
+from shop.core.seams import check_seams
 
 # Every package, in layer order (i18n <- shop <- fulfillment <- returns). Each one's ``init_app``
 # registers what it brings: models, blueprints, CLI commands, periodic jobs, demo seeders, its
@@ -25,8 +24,9 @@ PACKAGES = [
     "shop.accounts",
     "shop.sellers",
     "shop.markets",
+    "shop.core.jobs",
     "shop.jobs",
-    "shop.notifications",
+    "shop.core.notifications",
     "shop.catalog",
     "shop.orders",
     "shop.payments",
@@ -66,9 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.web.init_app(app)  # after the packages: it merges the message domains they added
     check_seams(app)
 
-    from .docs import init_app as init_docs_assets
-    from .health import bp as health_bp
-    from .index import bp as index_bp
+    from shop.core.docs import init_app as init_docs_assets
+    from shop.core.health import bp as health_bp
+    from shop.core.index import bp as index_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(index_bp)
@@ -148,8 +148,9 @@ def json_depth(body: bytes) -> int:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from shop.core.errors import NulCharacter, TooDeeplyNested, Unauthorized, UnsupportedLocale
+
     from .auth import current_user, require_role, require_seller, require_user
-    from .errors import NulCharacter, TooDeeplyNested, Unauthorized, UnsupportedLocale
     from .markets.models import Market
 
     @app.before_request

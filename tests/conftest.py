@@ -18,7 +18,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from i18n.catalogs import compile_all
 from shop.accounts.services import create_user, issue_token
-from shop.db import db
+from shop.core.db import db
 from tests.factories import business_number
 
 PASSWORD = "correct horse battery"
@@ -80,7 +80,7 @@ def app(instance_dir, database_url):
 
 def _stop_embedded_redis(application):
     """The session's embedded Redis lives in its temporary instance folder: stop it."""
-    from shop.jobs.redis import get_redis
+    from shop.core.jobs.redis import get_redis
 
     if application.config.get("REDIS_URL"):
         return
@@ -126,7 +126,7 @@ def client(app):
 
 @pytest.fixture
 def redis_conn(app):
-    from shop.jobs.redis import get_redis
+    from shop.core.jobs.redis import get_redis
 
     conn = get_redis(app)
     conn.flushdb()

@@ -117,7 +117,7 @@ class FakeInventory:
         hold["state"] = "released"
 
     def allocate(self, session, *, reference, actor=None):
-        from shop.errors import Conflict
+        from shop.core.errors import Conflict
 
         hold = self.holds.get(reference)
         if hold is None or hold["state"] != "active":

@@ -12,11 +12,11 @@ def init_app(app: Flask) -> None:
 
     from fulfillment.warehouses.services import register_in_use_check
     from i18n.web import add_domain
-    from shop.api import register_blueprints
     from shop.catalog.stock import STOCK
-    from shop.demo import register_seeder
-    from shop.jobs.schedule import register_periodic
-    from shop.notifications import register_templates
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
+    from shop.core.jobs.schedule import register_periodic
+    from shop.core.notifications import register_templates
     from shop.orders.inventory import INVENTORY
 
     from . import api, demo, models  # noqa: F401 - models: the tables in the metadata

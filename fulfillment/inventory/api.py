@@ -2,9 +2,9 @@ from dataclasses import asdict
 
 from flask_smorest import Blueprint
 
-from shop.api import page_schema, paginate
 from shop.auth import BEARER, require_role, require_seller
-from shop.db import db
+from shop.core.api import page_schema, paginate
+from shop.core.db import db
 
 from . import services
 from .schemas import (

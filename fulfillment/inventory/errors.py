@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, InvalidInput, NotFound
+from shop.core.errors import Conflict, InvalidInput, NotFound
 from shop.orders.inventory import StockShortage
 
 

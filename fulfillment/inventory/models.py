@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, in_check, utcnow
+from shop.core.db import Timestamped, db, id_column, in_check, utcnow
 
 # What each kind of movement does to (on_hand, reserved, allocated), per unit.
 # ``adjustment`` is signed: its quantity carries the direction.

@@ -2,7 +2,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from fulfillment.warehouses.schemas import WarehouseBriefSchema
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
+from shop.core.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
 
 from .models import INBOUND_STATUSES, MOVEMENT_KINDS
 

@@ -1,7 +1,7 @@
 """Inventory jobs; the runner gives each its own transaction (commit or roll back)."""
 from __future__ import annotations
 
-from shop.db import db
+from shop.core.db import db
 
 from .services import release_expired
 from .services.alerts import send_low_stock_alerts as alert_low_stock

@@ -9,10 +9,10 @@ def init_app(app) -> None:
     from pathlib import Path
 
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
-    from shop.jobs.schedule import register_periodic
-    from shop.notifications import register_templates
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
+    from shop.core.jobs.schedule import register_periodic
+    from shop.core.notifications import register_templates
     from shop.orders import events
     from shop.orders.views import register_section
 

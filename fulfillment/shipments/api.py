@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from fulfillment.carriers import registry
 from fulfillment.carriers.base import BadSignature, InvalidPayload
 from fulfillment.customs.documents import CSV_CONTENT_TYPE
-from shop.api import page_schema, paginate
-from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
-from shop.db import db
+from shop.core.api import page_schema, paginate
+from shop.core.api_docs import load_examples
+from shop.core.db import db
 
 from . import access, creation, papers, reads, tracking, tracking_rules, warehouse
 from .errors import BadWebhookSignature, InvalidWebhookPayload, UnknownTrackingSource

@@ -16,8 +16,8 @@ from fulfillment.inventory.services import reservations
 from fulfillment.shipping import rates
 from fulfillment.warehouses.models import Warehouse
 from shop.catalog.models import ProductVariant
-from shop.db import utcnow
-from shop.jobs.outbox import defer
+from shop.core.db import utcnow
+from shop.core.jobs.outbox import defer
 from shop.orders import services as orders
 from shop.orders.models import Order
 

@@ -37,8 +37,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from shop.checkout.demo import BUYER
-from shop.db import utcnow
-from shop.errors import DomainError
+from shop.core.db import utcnow
+from shop.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 

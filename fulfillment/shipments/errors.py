@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthorized
+from shop.core.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthorized
 
 
 class ShipmentNotFound(NotFound):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, in_check, utcnow
+from shop.core.db import Timestamped, db, id_column, in_check, utcnow
 
 # Warehouse work, then the carrier's leg; ``exception`` may clear back to ``in_transit``.
 SHIPMENT_STATUSES = ("pending", "picking", "packed", "handed_over", "in_transit", "delivered", "exception",

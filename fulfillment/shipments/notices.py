@@ -12,7 +12,7 @@ from .models import Shipment
 
 def notify_buyer(session: Session, order: Order, shipment: Shipment, template: str, *, key: str,
             note: str | None = None) -> None:
-    from shop.notifications import queue
+    from shop.core.notifications import queue
     from shop.orders.mail import order_link
 
     names = {line.id: line for line in order.lines}
@@ -29,7 +29,7 @@ def notify_buyer(session: Session, order: Order, shipment: Shipment, template: s
 
 
 def notify_seller(session: Session, order: Order, shipment: Shipment) -> None:
-    from shop.notifications import queue
+    from shop.core.notifications import queue
     from shop.sellers.models import Seller
 
     seller = session.get(Seller, shipment.seller_id)

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
+from shop.core.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField
 
 from .models import EVENT_FLAGS, EVENT_TYPES, SHIPMENT_STATUSES
 

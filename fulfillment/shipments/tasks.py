@@ -17,7 +17,7 @@ from fulfillment.carriers import registry
 from fulfillment.carriers.base import BookingRequest, CarrierUnavailable, PackageSpec
 from fulfillment.carriers.base import Party as CarrierParty
 from fulfillment.customs.rules import export_rules
-from shop.db import db, utcnow
+from shop.core.db import db, utcnow
 
 from . import access, creation, papers, tracking, tracking_rules, warehouse
 from .models import Shipment

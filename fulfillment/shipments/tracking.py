@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fulfillment.carriers.base import TrackingUpdate
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders import services as orders
 from shop.orders.models import Order
 

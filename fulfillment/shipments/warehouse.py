@@ -14,8 +14,8 @@ from fulfillment.carriers.base import InvalidTrackingNumber as CarrierNumberErro
 from fulfillment.inventory.services import reservations
 from fulfillment.shipping import rates
 from fulfillment.warehouses.models import Warehouse
-from shop.db import utcnow
-from shop.jobs.outbox import defer
+from shop.core.db import utcnow
+from shop.core.jobs.outbox import defer
 from shop.orders import services as orders
 
 from .access import SHIPPABLE_ORDER, carrier_of, lock_with_order, refuse

@@ -7,7 +7,7 @@ MESSAGE_DOMAIN = "inventory"
 def init_app(app) -> None:
     """Warehouse endpoints (ops CRUD, the warehouses a seller may send to)."""
     from i18n.web import add_domain
-    from shop.api import register_blueprints
+    from shop.core.api import register_blueprints
 
     from . import api, models  # noqa: F401 - models: the tables in the metadata
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import Timestamped, db, id_column
+from shop.core.db import Timestamped, db, id_column
 
 # Order matters: it is the preference when stock is drawn (SPEC §5), after the
 # destination market's own overseas centre.

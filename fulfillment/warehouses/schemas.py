@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from shop.api import PageArgsSchema, StrictSchema
+from shop.core.api import PageArgsSchema, StrictSchema
 from shop.sellers.schemas import AddressSchema
 
 from .models import WAREHOUSE_KINDS

@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 import returns.policy as policy
 from returns.policy import explain
-from shop.api import ProblemSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
-from shop.api_docs import load_examples
 from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller
-from shop.db import db
-from shop.errors import CredentialInQuery
+from shop.core.api import ProblemSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
+from shop.core.api_docs import load_examples
+from shop.core.db import db
+from shop.core.errors import CredentialInQuery
 from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from shop.db import db
+from shop.core.db import db
 from shop.payments import refunds
 
 from . import refunding

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import OrderLine
 from shop.sellers.models import Seller
 

@@ -10,19 +10,18 @@ import logging
 
 from sqlalchemy import select
 
-from shop.errors import DomainError
+from fulfillment.shipments.demo import KEY_PREFIX
+from shop.checkout.models import CheckoutKey
+from shop.core.errors import DomainError
+from shop.orders.models import Order
+
+from . import services
 
 log = logging.getLogger(__name__)
 KEY = "demo-returns:1"
 
 
 def seed_returns(session) -> None:
-    from fulfillment.shipments.demo import KEY_PREFIX
-    from shop.checkout.models import CheckoutKey
-    from shop.orders.models import Order
-
-    from . import services
-
     order = session.scalar(select(Order).join(CheckoutKey, CheckoutKey.order_id == Order.id)
                            .where(CheckoutKey.key == KEY_PREFIX + "delivered"))
     if order is None or order.delivered_at is None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fulfillment.carriers.base import Carrier, PackageSpec, Party
 from fulfillment.carriers.labels import LabelNeedsBooking, ReturnLabelRequest, issue_return_label
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order, OrderLine
 
 from .costs import book_split

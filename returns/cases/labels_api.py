@@ -5,9 +5,9 @@ from flask import Response, current_app
 from sqlalchemy.exc import IntegrityError
 
 from fulfillment.carriers.registry import carrier_for
-from shop.api import idempotency_key, idempotency_key_parameter
 from shop.auth import BEARER, BEARER_OR_GUEST
-from shop.db import db
+from shop.core.api import idempotency_key, idempotency_key_parameter
+from shop.core.db import db
 from shop.orders.api import ORDER_TOKEN_PARAMETER
 
 from . import labels, services

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, in_check
+from shop.core.db import Timestamped, db, id_column, in_check
 
 CASE_KINDS = ("return", "warranty")
 CASE_STATUSES = ("requested", "approved", "rejected", "in_transit", "received", "inspected", "refunding", "refunded",

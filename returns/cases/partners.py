@@ -1,4 +1,4 @@
-"""A seller's repair partners: where its goods under a warranty repair go (``repairs.service_address``).
+"""A seller's repair partners: where its goods under a warranty repair go (``routing.service_address``).
 
 Every query is scoped to the seller asking: another seller's partner is "not found".
 """

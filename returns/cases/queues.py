@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.models import Order
 
 from .models import ReturnCase, ReturnLine
+from .overdue import refund_overdue
 from .services import OPEN, _sellers, buyer_zones, deliveries
 
 log = logging.getLogger(__name__)
@@ -40,27 +41,6 @@ def seller_cases(seller_id: str, *, kind: str | None = None):
     if kind:
         query = query.where(ReturnCase.kind == kind)
     return query.order_by(ReturnCase.requested_at.desc(), ReturnCase.id)
-
-
-# The one overdue rule, read by the case views (``is_overdue``) and the periodic flag (``refund_overdue``).
-# A refund is late once its deadline passed while the refund is owed: the buyer has sent the goods (a
-# trader may wait for the goods or proof they were sent, EU 2011/83 Art. 13(3), no longer) or they are
-# back. A case still ``approved`` is waiting for the buyer. A repair is late past the market's reasonable
-# time while the item is with the repairer (``repairs.settle_repairs`` flags those).
-REFUND_OWED = ("in_transit", "received", "inspected", "refunding")
-REPAIR_UNDER_WAY = ("received", "repairing")
-
-
-def refund_overdue(today: date):
-    """The SQL condition of ``is_overdue`` for a refund."""
-    return (ReturnCase.refund_due_on < today) & ReturnCase.status.in_(REFUND_OWED)
-
-
-def is_overdue(case: ReturnCase, today: date | None = None) -> bool:
-    today = today or utcnow().date()
-    if case.repair_due_on and case.status in REPAIR_UNDER_WAY:
-        return case.repair_due_on < today  # a repair taking longer than the market's reasonable time
-    return bool(case.refund_due_on and case.refund_due_on < today and case.status in REFUND_OWED)
 
 
 def flag_overdue(session: Session, *, today: date | None = None) -> int:

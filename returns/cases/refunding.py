@@ -34,8 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
-from shop.db import utcnow
-from shop.errors import IdempotencyKeyReused
+from shop.core.db import utcnow
+from shop.core.errors import IdempotencyKeyReused
 from shop.orders.models import Order, OrderCharge
 from shop.payments import refunds
 from shop.payments.errors import RefundAlreadyRequested

@@ -11,28 +11,26 @@ replacement (``ship_replacement``, the case closed) or a refund (``refunding.ref
 once), in the order the market's law sets (``remedy_order``; AU: the buyer chooses for a
 major failure) and among the remedies the decision offered.
 
-The service address is the seller's active repair partner for the item's category, else
-its partner for every category, else the seller's return address, else the return
-destination. Costs go to the bearer of the case (``costs.bearer``: the seller for a
-claim). A repair taking longer than the market's reasonable time (``policy.json``
-``repairs``; 30 days by default, counted from the item's arrival) is flagged to ops once.
+Where the item goes and the market's repair terms are ``routing``'s. Costs go to the bearer
+of the case (``costs.bearer``: the seller for a claim). A repair taking longer than the
+market's reasonable time (``policy.json`` ``repairs``; 30 days by default, counted from the
+item's arrival) is flagged to ops once (``overdue``).
 """
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
 from fulfillment.shipments.models import Shipment
 from fulfillment.shipments.ship_back import ship_back as ship_back_parcel
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.markets.services import get_market
-from shop.orders.models import Order, OrderLine
+from shop.orders.models import Order
 from shop.payments import refunds
-from shop.sellers.models import Seller
 
 from . import refunding
 from .costs import book
@@ -45,57 +43,12 @@ from .errors import (
     RemedyOutOfOrder,
 )
 from .mail import notify
-from .models import RepairPartner, ReturnCase
-from .queues import REPAIR_UNDER_WAY
+from .models import ReturnCase
+from .overdue import REPAIR_UNDER_WAY
 from .resolutions import replace
 from .services import _move, _restock_warehouse, destination, get_case
 
 log = logging.getLogger(__name__)
-
-
-# --- where the item is repaired ------------------------------------------------------------
-
-def partner_for(session: Session, seller_id: str, category: str | None) -> RepairPartner | None:
-    """The seller's active partner for ``category``, else its active partner for every category."""
-    query = (select(RepairPartner).where(RepairPartner.seller_id == seller_id, RepairPartner.active.is_(True),
-                                         or_(RepairPartner.category == category, RepairPartner.category.is_(None)))
-             .order_by(RepairPartner.category.is_(None), RepairPartner.created_at, RepairPartner.id))
-    return session.scalars(query).first()
-
-
-def service_address(session: Session, case: ReturnCase) -> dict:
-    """Where the claim's item is repaired (see the module); ``NoReturnDestination`` if nowhere."""
-    line = case.lines[0]
-    category = session.get(OrderLine, line.order_line_id).category
-    partner = partner_for(session, line.seller_id, category)
-    if partner is not None:
-        return {"kind": "repair_partner", "partner_id": partner.id, "warehouse_id": None, "name": partner.name,
-                "address": partner.address, "country": partner.address.get("country"), "sources": []}
-    seller = session.get(Seller, line.seller_id)
-    if seller is not None and seller.return_address:
-        return {"kind": "seller", "warehouse_id": None, "name": seller.legal_name, "address": seller.return_address,
-                "country": seller.return_address.get("country"), "sources": []}
-    return destination(session, session.get(Order, case.order_id), {line.seller_id})
-
-
-def route_to_service(session: Session, case: ReturnCase) -> None:
-    """An approved claim resolved as ``repair``: the item goes to the service address (flushed by the caller)."""
-    case.destination = service_address(session, case)
-    case.repair = {"service": case.destination, **_terms(session, case)}
-
-
-def _terms(session: Session, case: ReturnCase) -> dict:
-    """The market's repair figures: reasonable days and the guarantee's extension, with their sources."""
-    data = policy.policy_data()["repairs"]
-    market = (get_market(session, case.market_code).warranty or {})
-    override = data["markets"].get(case.market_code, {})
-    days = market.get("reasonable_repair_days") or override.get("reasonable_repair_days")
-    extends = market.get("repair_extends_guarantee") if "repair_extends_guarantee" in market \
-        else override.get("repair_extends_guarantee")
-    return {"reasonable_days": days or data["reasonable_days"],
-            "reasonable_days_sources": list(override.get("sources") or market.get("sources") or ())
-            if days else list(data["sources"]),
-            "extends_guarantee": extends, "extends_guarantee_note": None if extends is not None else data["note"]}
 
 
 def _repair_claim(case: ReturnCase) -> None:
@@ -244,24 +197,3 @@ def settle_repairs(session: Session, *, today: date | None = None) -> dict:
             closed += 1
     session.flush()
     return {"flagged": flagged, "closed": closed}
-
-
-def repair_view(session: Session, case: ReturnCase) -> dict | None:
-    """The repair as the case view shows it: terms, dates and the parcel back with its tracking."""
-    if case.repair is None:
-        return None
-    return {**case.repair, "due_on": _iso(case.repair_due_on), "started_at": _iso(case.repair_started_at),
-            "repaired_at": _iso(case.repaired_at), "shipment": repair_parcel(session, case)}
-
-
-def repair_parcel(session: Session, case: ReturnCase) -> dict | None:
-    """The parcel taking the repaired item back, with its tracking number once booked (JSON-ready)."""
-    parcel = session.get(Shipment, case.repair_shipment_id) if case.repair_shipment_id else None
-    if parcel is None:
-        return None
-    return {"id": parcel.id, "number": parcel.number, "status": parcel.status, "carrier": parcel.carrier,
-            "tracking_number": parcel.tracking_number, "delivered_at": _iso(parcel.delivered_at)}
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None

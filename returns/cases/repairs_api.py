@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from shop.api import idempotency_key
 from shop.auth import BEARER, require_seller
-from shop.db import db
+from shop.core.api import idempotency_key
+from shop.core.db import db
 from shop.payments.api import REFUND_KEY_PARAMETER
 from shop.payments.errors import RefundAlreadyRequested
 

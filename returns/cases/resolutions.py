@@ -7,13 +7,14 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from fulfillment.shipments import creation
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order
 
 from .costs import announced, book, value_by_seller
 from .errors import InvalidReturnTransition, RemedyNotOffered
 from .mail import notify
 from .models import ReturnCase
+from .routing import route_to_service
 from .services import _move
 
 
@@ -51,8 +52,6 @@ def resolve_warranty(session: Session, case: ReturnCase, remedy: str, *, by: str
         raise InvalidReturnTransition(current=case.status)
     case.resolution = remedy
     if remedy == "repair":
-        from .repairs import route_to_service  # the repair round trip is a use case of its own
-
         route_to_service(session, case)
     if remedy == "replace":
         return replace(session, case, by=by)

@@ -5,7 +5,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from returns.policy import REMEDIES, RETURN_REASONS
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField, validate_country
+from shop.core.api import PageArgsSchema, StrictInteger, StrictSchema, UTCDateTimeField, validate_country
 from shop.sellers.schemas import CATEGORIES
 
 _REASON = ma.validate.OneOf(RETURN_REASONS, error=_l("Must be one of: {choices}."))

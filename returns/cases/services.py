@@ -28,7 +28,8 @@ import returns.policy as policy
 from fulfillment.inventory.services import ledger
 from fulfillment.shipments.models import Shipment, ShipmentLine
 from fulfillment.warehouses.models import Warehouse
-from shop.db import utcnow
+from shop.catalog.models import ProductVariant
+from shop.core.db import utcnow
 from shop.markets.services import get_market
 from shop.orders import services as orders
 from shop.orders.models import Order, OrderLine
@@ -274,8 +275,6 @@ def open_case(session: Session, order_id: str, *, kind: str, lines: list[dict], 
 
 def _exchange_variant(session: Session, line: OrderLine, variant_id: str) -> str:
     """The variant asked for instead of ``line``'s: same product, same price, still on sale."""
-    from shop.catalog.models import ProductVariant
-
     variant = session.get(ProductVariant, variant_id)
     if (variant is None or variant.id == line.variant_id or variant.product_id != line.product_id
             or variant.price_krw != line.unit_price_krw or not variant.active):

@@ -1,9 +1,9 @@
 """Periodic return jobs, run by the scheduler; each safe to run twice."""
 from __future__ import annotations
 
-from shop.db import db
+from shop.core.db import db
 
-from . import queues
+from . import queues, repairs
 
 
 def flag_overdue_refunds() -> int:
@@ -18,6 +18,4 @@ def complete_orders() -> int:
 
 def settle_repairs() -> dict:
     """Flag (once) repairs past the market's reasonable time; close claims whose repaired item was delivered."""
-    from . import repairs
-
     return repairs.settle_repairs(db.session)

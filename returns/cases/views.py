@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 import returns.policy as policy
+from fulfillment.shipments.models import Shipment
 from fulfillment.shipments.notices import carrier_display_name
 from i18n import to_babel
 from returns.policy import explain
@@ -15,8 +16,7 @@ from shop.orders.mail import order_link
 from shop.orders.models import Order, OrderLine
 
 from .models import ReturnCase
-from .queues import is_overdue
-from .repairs import repair_parcel, repair_view
+from .overdue import is_overdue
 
 
 def _reasons(record: dict) -> list[dict]:
@@ -135,3 +135,24 @@ def mail_context(session: Session, case: ReturnCase, order: Order) -> dict:
             "order_link": order_link(order, storefront_url=current_app.config.get("STOREFRONT_URL"),
                                      secret_key=current_app.config["SECRET_KEY"]),
             "today": date.today().isoformat()}
+
+
+def repair_view(session: Session, case: ReturnCase) -> dict | None:
+    """The repair as the case view shows it: terms, dates and the parcel back with its tracking."""
+    if case.repair is None:
+        return None
+    return {**case.repair, "due_on": _iso(case.repair_due_on), "started_at": _iso(case.repair_started_at),
+            "repaired_at": _iso(case.repaired_at), "shipment": repair_parcel(session, case)}
+
+
+def repair_parcel(session: Session, case: ReturnCase) -> dict | None:
+    """The parcel taking the repaired item back, with its tracking number once booked (JSON-ready)."""
+    parcel = session.get(Shipment, case.repair_shipment_id) if case.repair_shipment_id else None
+    if parcel is None:
+        return None
+    return {"id": parcel.id, "number": parcel.number, "status": parcel.status, "carrier": parcel.carrier,
+            "tracking_number": parcel.tracking_number, "delivered_at": _iso(parcel.delivered_at)}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

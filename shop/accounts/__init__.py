@@ -5,8 +5,8 @@ from __future__ import annotations
 def init_app(app) -> None:
     """The auth endpoints, ``flask users``, demo staff and customers."""
     from shop.accounts.demo import DEMO_PASSWORD, STAFF
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
 
     from . import api, demo, models  # noqa: F401 - models: the tables in the metadata
     from .cli import users_cli

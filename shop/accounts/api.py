@@ -3,8 +3,8 @@ from datetime import timedelta
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from shop.api_docs import raises
-from shop.db import UnitOfWork, db
+from shop.core.api_docs import raises
+from shop.core.db import UnitOfWork, db
 
 from . import services
 from .auth import BEARER, current_token, require_user

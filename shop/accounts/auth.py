@@ -5,8 +5,8 @@ import functools
 
 from flask import current_app, request
 
-from shop.db import db
-from shop.errors import Forbidden
+from shop.core.db import db
+from shop.core.errors import Forbidden
 
 from .errors import InvalidToken
 from .models import User

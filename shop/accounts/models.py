@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, utcnow
+from shop.core.db import Timestamped, db, id_column, utcnow
 
 ROLES = ("customer", "seller", "ops", "admin")
 SELLER_ROLES = ("owner", "staff")

@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from i18n import LOCALES
-from shop.api import StrictSchema
+from shop.core.api import StrictSchema
 
 
 class RegisterSchema(StrictSchema):

@@ -13,8 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shop.clients import client_network
-from shop.db import UnitOfWork, utcnow
+from shop.core.clients import client_network
+from shop.core.db import UnitOfWork, utcnow
 
 from .errors import EmailTaken, InvalidCredentials, InvalidToken, TooManyAttempts, WeakPassword
 from .models import ROLES, ApiToken, LoginAttempt, LoginThrottle, User
@@ -163,7 +163,7 @@ def authenticate(uow: UnitOfWork, email: str, password: str, *, secret_key: str,
 
     The throttle counts failed sign-ins in fixed windows (``limits.window``, from the first
     failure counted) under three keys: the account (the e-mail, known or not), the client
-    (``shop.clients.client_network``: the IPv4 address or the IPv6 /64, so rotating through
+    (``shop.core.clients.client_network``: the IPv4 address or the IPv6 /64, so rotating through
     one's own network does not help), and the pair of both. A client is refused with
     ``TooManyAttempts`` (429, ``retry_after`` = seconds until the window that refused it
     passes), before any password is checked, when

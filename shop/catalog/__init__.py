@@ -11,9 +11,9 @@ def init_app(app) -> None:
     ``RATES_REFRESH_SECONDS`` overrides the refresh interval.
     """
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
-    from shop.jobs.schedule import register_periodic
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
+    from shop.core.jobs.schedule import register_periodic
 
     from . import api, demo, listings, models  # noqa: F401 - models: the tables in the metadata
     from .cli import storefront_cli

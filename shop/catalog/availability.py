@@ -27,9 +27,12 @@ from sqlalchemy import or_, select
 from i18n import FALLBACK_LOCALE, to_babel
 from i18n.korean import resolve_particles
 from i18n.money import BASE_CURRENCY
+from i18n.web import served_locale
+from shop.markets.services import get_market, list_markets, text_in
 
 from . import stock
 from .models import Certificate, VariantMarketPrice
+from .rates import current_rates
 
 RESERVED_CERTIFICATE_KEYS = ("unverified", "notes")
 
@@ -84,8 +87,6 @@ class Reason:
         """The params, a certificate's human name (market data) in the reader's language."""
         if "certificate" not in self.params:
             return dict(self.params)
-        from shop.markets.services import text_in
-
         name = self.params.get("certificate_name") or self.params["certificate"]
         return {**self.params, "certificate_name": text_in(name, _locale())}
 
@@ -96,8 +97,6 @@ class Reason:
 def _locale() -> str:
     """The locale reasons are read in: the request's, else English."""
     if has_request_context():
-        from i18n.web import served_locale
-
         return served_locale()
     return FALLBACK_LOCALE
 
@@ -146,8 +145,6 @@ def certificate_counts(certificate: Certificate, entry: dict, product, market_co
 
 
 def _markets(session, markets):
-    from shop.markets.services import get_market, list_markets
-
     if markets is None:
         return list_markets(session)
     return [get_market(session, m) if isinstance(m, str) else m for m in markets]
@@ -160,8 +157,6 @@ def product_availability(session, product, markets=None, *, today: date | None =
     ``markets``: Market objects or codes (default: every active market). Issues a
     fixed number of queries (certificates, overrides, rates, stock per market).
     """
-    from .services.rates import current_rates
-
     today = today or date.today()
     markets = _markets(session, markets)
     variants = [v for v in product.variants if v.active]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from i18n.money import Money, charge_unit
-from shop.seams import Seam
+from shop.core.seams import Seam
 
 
 @runtime_checkable

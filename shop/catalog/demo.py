@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .models import Certificate, Collection, Product
+from .rates import refresh_rates
 from .services import collections as collection_services
 from .services import products as product_services
-from .services.rates import refresh_rates
 
 DATA = Path(__file__).parent / "data" / "demo_products.json"
 VALID_FROM, VALID_UNTIL = date(2024, 1, 1), date(2030, 12, 31)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, unique_conflict
+from shop.core.errors import Conflict, DomainError, unique_conflict
 
 
 @unique_conflict("product_variants", "seller_id", "sku")

@@ -34,7 +34,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
+from shop.core.db import new_id, utcnow
+from shop.core.jobs.outbox import defer
+from shop.markets.models import Market
+from shop.markets.services import list_markets
 from shop.sellers.models import Seller
 
 from . import stock
@@ -51,6 +54,7 @@ from .models import (
     VariantMarketPrice,
 )
 from .pricing import price_in_market
+from .rates import current_rates
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -90,8 +94,6 @@ class _Variant:
 
 def listing_markets(session: Session, codes=None) -> list:
     """The markets the index has rows for: every active one (or those of ``codes``)."""
-    from shop.markets.services import list_markets
-
     markets = list_markets(session)
     return [m for m in markets if codes is None or m.code in codes]
 
@@ -99,8 +101,6 @@ def listing_markets(session: Session, codes=None) -> list:
 def compute_rows(session: Session, product_ids, markets, today: date | None = None) -> list[ListingRow]:
     """The rows of ``product_ids`` (existing ones) in ``markets``, from the live facts; a fixed
     number of queries for any number of products (two stock calls per market)."""
-    from .services.rates import current_rates
-
     today = today or date.today()
     ids = list(product_ids)
     if not ids or not markets:
@@ -291,8 +291,6 @@ def refresh(session: Session, *, products=(), variants=(), sellers=(), markets=(
             today: date | None = None) -> int:
     """Refresh what a change touched: products (by id, or through their variants or sellers)
     in every market, and every product in the markets named or priced in the currencies named."""
-    from shop.markets.models import Market
-
     product_ids = set(products)
     if variants:
         product_ids.update(session.scalars(select(ProductVariant.product_id).where(
@@ -329,8 +327,6 @@ def _changed(obj, *fields) -> bool:
 
 
 def _collect(session: Session, flush_context) -> None:
-    from shop.markets.models import Market
-
     for obj in (*session.new, *session.dirty, *session.deleted):
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
@@ -363,8 +359,6 @@ def _defer_refresh(session: Session) -> None:
         session.flush()
     dirty = session.info.pop(_DIRTY, None)
     if dirty:
-        from shop.jobs.outbox import defer
-
         # The low queue: payments and e-mail first; a listing is fresh within one job run after them.
         defer(session, REFRESH_JOB, queue="low", **{scope: sorted(keys) for scope, keys in dirty.items() if keys})
 
@@ -418,8 +412,6 @@ def check_freshness(session: Session, sample: int = 200, today: date | None = No
     """Compare the stored rows of up to ``sample`` products with the live rule; returns
     (products checked, rows that differ). The sample starts at a random product id, so each
     call looks at another stretch of the catalogue in one index range scan."""
-    from shop.db import new_id
-
     start = new_id("prd")
     ids = list(session.scalars(select(Product.id).where(Product.id >= start).order_by(Product.id).limit(sample)))
     if len(ids) < sample:

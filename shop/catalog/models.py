@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from i18n.money import BASE_CURRENCY
-from shop.db import Timestamped, db, id_column, utcnow
+from shop.core.db import Timestamped, db, id_column, utcnow
 
 PRODUCT_STATUSES = ("draft", "active", "archived")
 CERTIFICATE_STATUSES = ("pending", "verified", "rejected")

@@ -22,6 +22,7 @@ from i18n.money import BASE_CURRENCY, Money, from_base
 
 from .errors import PriceUnavailable
 from .models import VariantMarketPrice
+from .rates import current_rate
 
 _DIRECTIONS = {"up": ROUND_CEILING, "down": ROUND_FLOOR, "nearest": ROUND_HALF_UP}
 
@@ -69,8 +70,6 @@ def market_price(session, variant, market, *, rate=_UNREAD) -> Money:
     is none) if the caller has read it already, e.g. once for a whole cart.
     Raises ``PriceUnavailable`` when neither an override nor a rate exists.
     """
-    from .services.rates import current_rate
-
     override = session.scalar(select(VariantMarketPrice).where(
         VariantMarketPrice.variant_id == variant.id, VariantMarketPrice.market_code == market.code))
     if override is not None and override.currency == market.currency:

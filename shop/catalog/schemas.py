@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from i18n import LOCALES
 from i18n.web import money_json
-from shop.api import PageArgsSchema, StrictInteger, StrictSchema, validate_country
+from shop.core.api import PageArgsSchema, StrictInteger, StrictSchema, validate_country
 from shop.sellers.schemas import CATEGORIES
 
 from .models import CERTIFICATE_STATUSES, PRODUCT_STATUSES

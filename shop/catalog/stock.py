@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import has_app_context
 
-from shop.seams import Seam
+from shop.core.seams import Seam
 
 IN_STOCK, LOW, OUT = "in_stock", "low", "out"
 EXTENSION_KEY = "dari.stock"

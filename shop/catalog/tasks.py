@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from shop.db import db
+from shop.core.db import db
 
-from .services.rates import refresh_rates
+from .rates import refresh_rates
 
 
 def refresh_exchange_rates() -> int:

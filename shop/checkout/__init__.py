@@ -7,8 +7,8 @@ MESSAGE_DOMAIN = "checkout"
 def init_app(app) -> None:
     """Carts and checkout: they need inventory and shipping (checked at start-up); demo carts."""
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
     from shop.orders import events
     from shop.orders.inventory import INVENTORY
     from shop.payments.gateway import PAYMENTS

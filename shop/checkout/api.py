@@ -7,10 +7,10 @@ from flask import current_app, request
 from flask_smorest import Blueprint
 
 from i18n.web import buyer_locale
-from shop.api import ProblemSchema
-from shop.api_docs import load_examples, raises
 from shop.auth import BEARER_OR_GUEST, current_user
-from shop.db import UnitOfWork, db
+from shop.core.api import ProblemSchema
+from shop.core.api_docs import load_examples, raises
+from shop.core.db import UnitOfWork, db
 from shop.markets.services import get_market
 from shop.orders.services import access_token
 from shop.orders.views import order_view

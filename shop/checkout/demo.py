@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from shop.errors import DomainError
+from shop.core.errors import DomainError
 
 BUYER = "buyer.us@example.com"
 ADDRESS = {"name": "Demo Buyer", "line1": "1 Market St", "city": "San Francisco", "region": "CA",

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import Conflict, DomainError, InvalidInput
+from shop.core.errors import Conflict, DomainError, InvalidInput
 
 
 class CartClosed(Conflict):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, utcnow
+from shop.core.db import Timestamped, db, id_column, utcnow
 
 CART_STATUSES = ("open", "checked_out")
 MAX_LINE_QUANTITY = 99

@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from i18n import LOCALES
-from shop.api import MoneySchema, StrictInteger, StrictSchema
+from shop.core.api import MoneySchema, StrictInteger, StrictSchema
 from shop.orders.schemas import OrderSchema
 
 from .models import MAX_LINE_QUANTITY

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
 from i18n.money import Money
-from shop.seams import Seam
+from shop.core.seams import Seam
 
 NOW = "now"  # collected at checkout
 ON_DELIVERY = "on_delivery"  # an estimate the buyer pays the carrier

@@ -1,21 +1,17 @@
-"""Background jobs: Redis connection, the transactional outbox, worker and scheduler."""
+"""Ops' view of the platform's background work (``api``: failed jobs, the outbox backlog), which
+needs to know who is asking, so it sits with the store rather than in ``shop.core.jobs``.
+
+The ``runner`` and ``tasks`` modules here only keep the job paths that queued jobs written before
+the platform moved still name (``shop.jobs.runner.execute_outbox``, ``shop.jobs.runner.run_task``,
+``shop.jobs.tasks.relay_outbox``): remove them one release after the move (migration 0021
+rewrites the outbox's own rows at once).
+"""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """The outbox's session hooks, the relay, the ops endpoints, ``flask worker`` and ``flask scheduler``,
-    and (under the ``flask`` command line) SIGTERM ending the process through its exit hooks."""
-    from shop.api import register_blueprints
+    from shop.core.api import register_blueprints
 
-    from . import api, models  # noqa: F401 - models: the tables in the metadata
-    from .cli import scheduler_command, worker_command
-    from .outbox import install_session_hooks
-    from .redis import release_on_signals
-    from .schedule import register_periodic
+    from . import api
 
-    install_session_hooks()
     register_blueprints(app, api.blp)
-    register_periodic(app, "relay_outbox", "shop.jobs.tasks.relay_outbox", 30)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(scheduler_command)
-    release_on_signals(app)

@@ -4,13 +4,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
-from shop.api_docs import raises
 from shop.auth import BEARER, require_role
-from shop.db import db
-from shop.errors import NotFound, ServiceUnavailable
-
-from . import services
-from .redis import get_redis
+from shop.core.api_docs import raises
+from shop.core.db import db
+from shop.core.errors import NotFound, ServiceUnavailable
+from shop.core.jobs import services
+from shop.core.jobs.redis import get_redis
 
 blp = Blueprint("admin-jobs", __name__, url_prefix="/api/v1/admin/jobs", description="Background jobs")
 

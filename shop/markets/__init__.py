@@ -8,8 +8,8 @@ MESSAGE_DOMAIN = "markets"
 def init_app(app) -> None:
     """Market endpoints, ``flask markets``, the market rules as demo data, and their messages."""
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
 
     from . import api, demo, models  # noqa: F401 - models: the tables in the metadata
     from .cli import markets_cli

@@ -1,9 +1,9 @@
 from flask_smorest import Blueprint
 
 from i18n.web import set_market_locale
-from shop.api_docs import raises
 from shop.auth import BEARER, require_role
-from shop.db import db
+from shop.core.api_docs import raises
+from shop.core.db import db
 
 from . import services
 from .schemas import MarketListSchema, MarketSchema, MarketUpdateSchema

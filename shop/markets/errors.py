@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 
-from shop.errors import DomainError
+from shop.core.errors import DomainError
 
 
 class UnknownMarket(DomainError):

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import db, utcnow
+from shop.core.db import db, utcnow
 
 
 class Market(db.Model):

@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from i18n import LOCALES
 from i18n.money import known_currencies
-from shop.api import StrictSchema, validate_country
+from shop.core.api import StrictSchema, validate_country
 
 
 class MarketSchema(ma.Schema):

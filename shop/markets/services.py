@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from i18n import LOCALES, to_babel
 from i18n.data_texts import MARKET_RULE_TEXT_KEYS, catalog, translate
 from i18n.money import known_currencies
-from shop.errors import InvalidInput, NotFound
+from shop.core.errors import InvalidInput, NotFound
 
 from . import MESSAGE_DOMAIN
 from .errors import UnknownMarket

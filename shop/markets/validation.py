@@ -13,7 +13,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from i18n.money import known_currencies
-from shop.api import validate_country
+from shop.core.api import validate_country
 from shop.sellers.schemas import CATEGORIES
 
 

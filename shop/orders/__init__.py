@@ -9,8 +9,8 @@ def init_app(app) -> None:
     from pathlib import Path
 
     from i18n.web import add_domain
-    from shop.api import register_blueprints
-    from shop.notifications import register_templates
+    from shop.core.api import register_blueprints
+    from shop.core.notifications import register_templates
 
     from . import api, events, models, tasks  # noqa: F401 - models: the tables in the metadata
 

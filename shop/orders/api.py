@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 
-from shop.api import page_schema, paginate
-from shop.api_docs import load_examples
 from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role, require_seller, require_user
-from shop.db import db
-from shop.errors import CredentialInQuery, NotFound
+from shop.core.api import page_schema, paginate
+from shop.core.api_docs import load_examples
+from shop.core.db import db
+from shop.core.errors import CredentialInQuery, NotFound
 
 from . import services
 from .models import Order

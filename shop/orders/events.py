@@ -21,7 +21,7 @@ The guarantee and its rules for handlers:
 * Handlers run synchronously, in the sender's transaction: whatever a handler writes
   commits or rolls back with the change itself. A handler that raises aborts the change.
 * A handler that does *work* — e-mail, a carrier, a refund, anything over a network —
-  never does it inline: it defers a job through the outbox (``shop.jobs.outbox.defer``,
+  never does it inline: it defers a job through the outbox (``shop.core.jobs.outbox.defer``,
   with a ``dedupe_key`` derived from the order), so the work runs only once the
   transaction has committed, never for one that rolled back, and survives a crash.
 * Handlers connect per app, from their package's ``init_app`` (``subscribe``): an app

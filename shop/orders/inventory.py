@@ -2,7 +2,7 @@
 
 The store (``shop``) never imports ``fulfillment``; the inventory package registers an
 implementation with ``INVENTORY.provide(app, …)`` from its ``init_app``, and checkout
-refuses to start without one (``shop.seams``). Every method takes the caller's session
+refuses to start without one (``shop.core.seams``). Every method takes the caller's session
 and only flushes: the stock moves commit or roll back with the order that caused them.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Protocol, runtime_checkable
 
 from sqlalchemy.orm import Session
 
-from shop.errors import Conflict
-from shop.seams import Seam
+from shop.core.errors import Conflict
+from shop.core.seams import Seam
 
 
 class StockShortage(Conflict):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column, in_check
+from shop.core.db import Timestamped, db, id_column, in_check
 
 ORDER_STATUSES = ("pending_payment", "paid", "partially_shipped", "shipped", "delivered", "completed", "canceled")
 

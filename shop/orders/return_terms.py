@@ -16,7 +16,7 @@ from typing import Protocol, runtime_checkable
 
 from flask import has_app_context
 
-from shop.seams import Seam
+from shop.core.seams import Seam
 
 
 @dataclass(frozen=True)

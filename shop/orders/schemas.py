@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from shop.api import MoneySchema, PageArgsSchema, UTCDateTimeField
+from shop.core.api import MoneySchema, PageArgsSchema, UTCDateTimeField
 
 from .models import ORDER_STATUSES
 

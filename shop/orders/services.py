@@ -14,8 +14,8 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
-from shop.errors import NotFound
+from shop.core.db import utcnow
+from shop.core.errors import NotFound
 
 from . import events
 from .errors import InvalidOrderTransition

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import current_app
 
-from shop import notifications
-from shop.db import db, utcnow
-from shop.jobs.outbox import defer
-from shop.mail import send
+from shop.core import notifications
+from shop.core.db import db, utcnow
+from shop.core.jobs.outbox import defer
+from shop.core.mail import send
 
 from .mail import CONFIRMATION, confirmation_context
 from .models import Order

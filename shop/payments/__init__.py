@@ -8,10 +8,10 @@ def init_app(app) -> None:
     """The payment gateway (``PAYMENTS``), webhook, paying again and alert endpoints, the expiry of unpaid orders,
     ``flask demo pay``."""
     from i18n.web import add_domain
-    from shop.api import register_blueprints
     from shop.catalog.charging import CHARGE_LIMITS
-    from shop.demo import demo_cli
-    from shop.jobs.schedule import register_periodic
+    from shop.core.api import register_blueprints
+    from shop.core.demo import demo_cli
+    from shop.core.jobs.schedule import register_periodic
     from shop.orders.views import register_section
 
     from . import api, demo, models, services  # noqa: F401 - models: the tables in the metadata

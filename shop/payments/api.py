@@ -8,10 +8,10 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.api import PageArgsSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
-from shop.api_docs import raises
 from shop.auth import BEARER, BEARER_OR_GUEST, current_user, require_role
-from shop.db import UnitOfWork, db
+from shop.core.api import PageArgsSchema, idempotency_key, idempotency_key_parameter, page_schema, paginate
+from shop.core.api_docs import raises
+from shop.core.db import UnitOfWork, db
 from shop.orders.api import ORDER_TOKEN_HEADER, ORDER_TOKEN_PARAMETER
 
 from . import refunds, services

@@ -20,8 +20,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.db import UnitOfWork, db
-from shop.errors import DomainError, NotFound
+from shop.core.db import UnitOfWork, db
+from shop.core.errors import DomainError, NotFound
 from shop.orders.models import Order
 from shop.orders.services import access_token
 

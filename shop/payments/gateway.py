@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from i18n.money import Money
-from shop.seams import Seam
+from shop.core.seams import Seam
 
 
 class GatewayError(Exception):

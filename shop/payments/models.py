@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import Timestamped, db, id_column, in_check, utcnow
+from shop.core.db import Timestamped, db, id_column, in_check, utcnow
 
 PAYMENT_STATUSES = ("requires_payment", "succeeded", "failed", "canceled")
 

@@ -36,9 +36,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
-from shop.db import db, utcnow
-from shop.errors import IdempotencyKeyReused
-from shop.jobs import outbox
+from shop.core.db import db, utcnow
+from shop.core.errors import IdempotencyKeyReused
+from shop.core.jobs import outbox
 
 from .errors import (
     InvalidRefundAmount,

@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from i18n.money import Money
-from shop.db import UnitOfWork, utcnow
-from shop.errors import DomainError
+from shop.core.db import UnitOfWork, utcnow
+from shop.core.errors import DomainError
 from shop.orders import services as orders
 from shop.orders.models import Order
 

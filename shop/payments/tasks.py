@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from shop.db import UnitOfWork, db
+from shop.core.db import UnitOfWork, db
 
 from . import services
 from .errors import PaymentsNotConfigured

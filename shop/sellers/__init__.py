@@ -4,8 +4,8 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     """Seller endpoints and the demo sellers."""
-    from shop.api import register_blueprints
-    from shop.demo import register_seeder
+    from shop.core.api import register_blueprints
+    from shop.core.demo import register_seeder
 
     from . import api, demo, models  # noqa: F401 - models: the tables in the metadata
 

@@ -5,7 +5,7 @@ from flask import request
 
 from shop.accounts.auth import require_role
 from shop.accounts.models import User
-from shop.errors import Forbidden
+from shop.core.errors import Forbidden
 
 from .errors import SellerSuspended
 

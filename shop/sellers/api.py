@@ -3,9 +3,9 @@ from sqlalchemy import select
 
 from shop.accounts.auth import BEARER, require_role
 from shop.accounts.schemas import UserSchema
-from shop.api import page_schema, paginate
-from shop.db import db
-from shop.errors import Forbidden
+from shop.core.api import page_schema, paginate
+from shop.core.db import db
+from shop.core.errors import Forbidden
 
 from . import services
 from .access import require_seller

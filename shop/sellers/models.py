@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.db import Timestamped, db, id_column
+from shop.core.db import Timestamped, db, id_column
 
 SELLER_STATUSES = ("pending", "approved", "suspended")
 

@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from i18n import LOCALES
 from shop.accounts.schemas import UserSchema
-from shop.api import PageArgsSchema, StrictSchema
+from shop.core.api import PageArgsSchema, StrictSchema
 
 CATEGORIES = ("cosmetics", "food", "fashion", "electronics", "household")
 

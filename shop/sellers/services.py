@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from shop.accounts.models import User
 from shop.accounts.services import create_user
-from shop.db import utcnow
-from shop.errors import NotFound
+from shop.core.db import utcnow
+from shop.core.errors import NotFound
 
 from . import brn
 from .errors import BusinessNumberTaken, InvalidBusinessNumber, InvalidSellerTransition

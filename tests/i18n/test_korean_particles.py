@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from i18n.korean import resolve_particles
-from shop.notifications.rendering import render
+from shop.core.notifications.rendering import render
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fulfillment.shipments import tasks as shipment_tasks
 from fulfillment.shipments.models import Shipment
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders import services as orders
 from shop.orders.models import Order
 from shop.payments.models import Payment

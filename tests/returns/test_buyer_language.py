@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from fulfillment.shipments.models import Shipment
-from shop.notifications.models import Notification
-from shop.notifications.rendering import render
+from shop.core.notifications.models import Notification
+from shop.core.notifications.rendering import render
 from shop.orders.models import Order
 from shop.orders.tasks import order_paid
 from tests.fulfillment.shipments.helpers import event, staff, warehouse, work
@@ -83,7 +83,7 @@ def test_a_buyer_goes_from_cart_to_return_decision_in_their_language(app, client
     ops = staff(factory)
     (parcel,) = db_session.scalars(select(Shipment).where(Shipment.order_id == order.id)).all()
     assert work(client, ops, parcel.id).status_code == 200
-    from shop.db import utcnow
+    from shop.core.db import utcnow
     assert event(client, ops, parcel.id, "delivered", utcnow()).status_code == 200
 
     # A change of mind: the decision speaks the buyer's language, on the API and in the e-mail.

@@ -15,9 +15,9 @@ from fulfillment.shipments.demo import JP_BUYER, KEY_PREFIX
 from returns.cases import repairs
 from shop.accounts.demo import DEMO_PASSWORD
 from shop.checkout.models import CheckoutKey
-from shop.db import utcnow
-from shop.notifications.models import Notification
-from shop.notifications.rendering import render
+from shop.core.db import utcnow
+from shop.core.notifications.models import Notification
+from shop.core.notifications.rendering import render
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import work
 

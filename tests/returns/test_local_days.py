@@ -104,7 +104,7 @@ def test_return_options_show_the_last_day_in_the_buyers_zone(client, db_session,
     from sqlalchemy import select
 
     from fulfillment.shipments.models import Shipment
-    from shop.db import utcnow
+    from shop.core.db import utcnow
     from shop.orders.models import Order
     from tests.fulfillment.shipments.helpers import warehouse
     from tests.returns.helpers import delivered_order, guest

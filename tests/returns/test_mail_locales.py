@@ -8,12 +8,12 @@ import itertools
 
 import pytest
 
-import shop.notifications.rendering as rendering
+import shop.core.notifications.rendering as rendering
 from i18n import LOCALES
 from i18n.catalogs import _has_words as has_words
 from returns.cases import views
 from returns.cases.models import ReturnCase
-from shop.notifications.rendering import render
+from shop.core.notifications.rendering import render
 from tests.fulfillment.shipments.helpers import warehouse
 from tests.returns.helpers import ask_return, delivered_order
 from tests.shop.checkout.helpers import make_item

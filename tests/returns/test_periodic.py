@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from returns.cases import queues, services
 from returns.cases.models import ReturnCase
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import staff, warehouse
 from tests.returns.helpers import ask_return, delivered_order

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from i18n.money import Money
 from returns.cases.models import ReturnCase
-from shop.jobs.models import OutboxMessage
+from shop.core.jobs.models import OutboxMessage
 from shop.payments import refunds
 from shop.payments.gateway import PAYMENTS
 from shop.payments.models import Payment, Refund

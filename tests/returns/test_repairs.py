@@ -12,7 +12,7 @@ from fulfillment.shipments.models import Shipment
 from returns.cases import queues, repairs
 from returns.cases.models import RepairPartner, ReturnCase, ReturnCost
 from shop.accounts.models import User
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.payments import refunds
 from shop.payments.models import Refund
 from tests.fulfillment.shipments.helpers import staff, warehouse, work

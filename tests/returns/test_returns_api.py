@@ -8,7 +8,7 @@ from fulfillment.inventory.models import StockLevel
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments.models import Shipment
 from returns.cases.models import ReturnCase, ReturnCost
-from shop.notifications.models import Notification
+from shop.core.notifications.models import Notification
 from shop.orders.models import Order
 from shop.payments import refunds
 from shop.payments.models import Payment, Refund

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from shop.notifications.models import Notification
-from shop.notifications.rendering import render
+from shop.core.notifications.models import Notification
+from shop.core.notifications.rendering import render
 from tests.fulfillment.shipments.helpers import staff, warehouse
 from tests.returns.helpers import delivered_order, guest
 from tests.shop.catalog.helpers import certify

@@ -14,7 +14,7 @@ from fulfillment.inventory.stock import InventoryGateway as RealInventory
 from fulfillment.shipping.service import ShippingService
 from i18n.money import Money
 from shop.checkout.shipping import LandedCost, ShippingOption, ShippingQuoter
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.inventory import InventoryGateway, StockShortage
 from shop.payments.gateway import GatewayError, PaymentGateway
 from shop.payments.stripe import ConfiguredStripe

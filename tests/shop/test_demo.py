@@ -1,7 +1,7 @@
 def test_demo_seed_is_idempotent(app, db_session):
     from sqlalchemy import func, select
 
-    from shop.db import db
+    from shop.core.db import db
 
     runner = app.test_cli_runner()
     first = runner.invoke(args=["demo", "seed"])

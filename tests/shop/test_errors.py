@@ -132,7 +132,7 @@ def test_unique_violations_map_to_their_domain_error():
     from types import SimpleNamespace
 
     from shop.accounts.errors import EmailTaken
-    from shop.errors import _UNIQUE_CONFLICTS, ConcurrentChange, _violated_unique
+    from shop.core.errors import _UNIQUE_CONFLICTS, ConcurrentChange, _violated_unique
 
     sqlite_error = SimpleNamespace(orig=Exception("UNIQUE constraint failed: users.email"))
     assert _UNIQUE_CONFLICTS[_violated_unique(sqlite_error)] is EmailTaken
@@ -205,7 +205,7 @@ def test_the_checkout_cap_429_carries_its_retry_after(app, client, db_session, s
 def test_problems_without_a_known_wait_still_say_when_to_retry(app):
     from werkzeug.exceptions import TooManyRequests, Unauthorized
 
-    from shop.errors import (
+    from shop.core.errors import (
         DEFAULT_RETRY_AFTER_SECONDS,
         DomainError,
         problem,

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import select
 
 from shop.accounts.services import issue_token
-from shop.db import db
+from shop.core.db import db
 from tests.conftest import KEEP_TABLES
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,

@@ -6,7 +6,7 @@ import json
 import pytest
 from openapi_spec_validator import validate
 
-from shop.errors import PROBLEM_MIMETYPE
+from shop.core.errors import PROBLEM_MIMETYPE
 
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -6,8 +6,8 @@ import pytest
 import returns
 import shop.app
 from shop.app import PACKAGES, create_app
+from shop.core.seams import Seam, SeamMissing
 from shop.orders.inventory import INVENTORY, InventoryGateway
-from shop.seams import Seam, SeamMissing
 
 
 def make_app(tmp_path, packages, monkeypatch):
@@ -35,8 +35,8 @@ def test_an_app_without_inventory_refuses_to_start_naming_the_seam(tmp_path, mon
 
 
 def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
-    from shop.demo import seeders
-    from shop.jobs.schedule import periodic_jobs
+    from shop.core.demo import seeders
+    from shop.core.jobs.schedule import periodic_jobs
 
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     assert {"/api/v1/store/carts/<cart_id>/checkout", "/api/v1/admin/payment-alerts",

@@ -66,7 +66,7 @@ def test_migrations_build_the_whole_model_from_an_empty_database(app, database_u
     from flask_migrate import downgrade, upgrade
 
     from shop.app import create_app
-    from shop.db import db
+    from shop.core.db import db
 
     if database_url.startswith("postgresql"):
         admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
@@ -93,7 +93,7 @@ def test_models_and_migrations_agree(app, db_session):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from shop.db import db, include_in_migrations, render_migration_item
+    from shop.core.db import db, include_in_migrations, render_migration_item
 
     # The options shop.app gives Flask-Migrate, so this sees what `flask db migrate` would.
     context = MigrationContext.configure(db_session.connection(),

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shop.catalog.models import Product, ProductVariant
-from shop.db import utcnow
-from shop.notifications import queue
-from shop.notifications.models import Notification
+from shop.core.db import utcnow
+from shop.core.notifications import queue
+from shop.core.notifications.models import Notification
 from shop.sellers.models import Seller
 
 from ..models import LowStockAlert, StockLevel, VariantStockSetting

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fulfillment.warehouses.services import usable_warehouse
 from shop.catalog.models import ProductVariant
-from shop.db import utcnow
+from shop.core.db import utcnow
 
 from ..errors import InboundNotFound, InboundNotOpen, InvalidQuantity, ReceiptMismatch
 from ..models import InboundLine, InboundShipment

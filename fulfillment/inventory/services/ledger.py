@@ -15,7 +15,7 @@ from fulfillment.warehouses.models import Warehouse
 from fulfillment.warehouses.services import usable_warehouse
 from shop.catalog.listings import note_stock_change
 from shop.catalog.models import ProductVariant
-from shop.db import new_id, utcnow
+from shop.core.db import new_id, utcnow
 
 from ..errors import InsufficientStock, InvalidQuantity, ReasonRequired, VariantNotFound
 from ..models import MOVEMENT_EFFECTS, ReservationLine, StockLevel, StockMovement

@@ -15,7 +15,7 @@ from fulfillment.warehouses.models import Warehouse
 from fulfillment.warehouses.services import serves_market
 from shop.catalog.models import ProductVariant
 from shop.catalog.stock import stock_state
-from shop.db import utcnow
+from shop.core.db import utcnow
 
 from ..errors import InvalidQuantity, VariantNotFound
 from ..models import (

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from fulfillment.warehouses.models import Warehouse
 from fulfillment.warehouses.services import serves_market
-from shop.db import utcnow
-from shop.errors import InvalidInput
+from shop.core.db import utcnow
+from shop.core.errors import InvalidInput
 from shop.markets.errors import UnknownMarket
 from shop.markets.models import Market
 

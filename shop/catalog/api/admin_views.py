@@ -1,10 +1,10 @@
 from flask import current_app
 
-from shop.api import page_schema, paginate
 from shop.auth import BEARER, require_role
-from shop.db import db
+from shop.core.api import page_schema, paginate
+from shop.core.db import db
 
-from .. import listings
+from .. import listings, rates
 from ..schemas import (
     CertificateListArgsSchema,
     CertificateReviewSchema,
@@ -19,7 +19,6 @@ from ..schemas import (
 )
 from ..services import certificates as certs
 from ..services import collections as cols
-from ..services import rates
 from . import admin as blp
 
 

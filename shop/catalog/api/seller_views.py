@@ -1,9 +1,9 @@
 from i18n import normalize_locale
-from shop.api import page_schema, paginate
-from shop.api_docs import load_examples
 from shop.auth import BEARER, require_role, require_seller
-from shop.db import db
-from shop.errors import Forbidden, UnsupportedLocale
+from shop.core.api import page_schema, paginate
+from shop.core.api_docs import load_examples
+from shop.core.db import db
+from shop.core.errors import Forbidden, UnsupportedLocale
 from shop.markets.services import get_market
 
 from ..availability import product_availability

@@ -2,9 +2,9 @@ from flask import current_app, jsonify, request
 
 from i18n import pick_translation
 from i18n.web import served_locale, set_market_locale
-from shop.api_docs import load_examples
-from shop.db import db
-from shop.errors import InvalidInput
+from shop.core.api_docs import load_examples
+from shop.core.db import db
+from shop.core.errors import InvalidInput
 from shop.markets.services import get_market
 
 from ..schemas import (

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
-from shop.errors import NotFound
+from shop.core.db import utcnow
+from shop.core.errors import NotFound
 from shop.markets.services import get_market, load_bundled
 
 from ..errors import InvalidCertificateTransition

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop.errors import NotFound
+from shop.core.errors import NotFound
 
 from ..errors import SlugTaken
 from ..models import Collection, CollectionItem, Product

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from i18n import LOCALES
-from shop.errors import InvalidInput, NotFound
+from shop.core.errors import InvalidInput, NotFound
 from shop.markets.services import get_market, list_markets
 
 from ..availability import Reason, listing_locales, product_availability
@@ -165,7 +165,7 @@ def set_market_price(session: Session, variant: ProductVariant, market_code: str
     an amount checkout could not charge: not a multiple of the currency's charge unit
     (``i18n.money.charge_unit``: TWD in whole dollars) or above the most one payment can charge.
     """
-    from shop.errors import InvalidInput
+    from shop.core.errors import InvalidInput
 
     market = get_market(session, market_code)
     if currency is not None and currency != market.currency:
@@ -189,7 +189,7 @@ def _check_chargeable(amount_minor: int, currency: str) -> None:
     from flask_babel import lazy_gettext as _l
 
     from i18n.money import charge_unit
-    from shop.errors import InvalidInput
+    from shop.core.errors import InvalidInput
 
     from ..charging import max_charge
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from i18n import FALLBACK_LOCALE, SOURCE_LOCALE, fallback_chain, pick_translation
 from i18n.money import Money
-from shop.db import estimated_rows
-from shop.errors import NotFound
+from shop.core.db import estimated_rows
+from shop.core.errors import NotFound
 from shop.sellers.models import Seller
 
 from .. import stock
@@ -39,8 +39,8 @@ from ..models import (
     VariantMarketPrice,
 )
 from ..pricing import price_in_market
+from ..rates import current_rate
 from .collections import get_collection
-from .rates import current_rate
 from .text import normalize_query
 
 SORTS = ("newest", "price_asc", "price_desc", "featured")

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from i18n import LOCALES
 from shop.catalog.errors import NotPurchasable
 from shop.catalog.services import get_variant_for_market
-from shop.db import utcnow
-from shop.errors import NotFound, UnsupportedLocale
+from shop.core.db import utcnow
+from shop.core.errors import NotFound, UnsupportedLocale
 from shop.markets.services import get_market
 from shop.orders.return_terms import acknowledgement, line_exclusions
 

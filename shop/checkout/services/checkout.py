@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from i18n.money import Money
 from shop.catalog.charging import chargeable
-from shop.clients import client_network
-from shop.db import UnitOfWork, utcnow
-from shop.errors import IdempotencyKeyReused
+from shop.core.clients import client_network
+from shop.core.db import UnitOfWork, utcnow
+from shop.core.errors import IdempotencyKeyReused
 from shop.orders.inventory import INVENTORY, StockShortage
 from shop.orders.models import Order, OrderCharge, OrderLine
 from shop.payments import services as payments

@@ -15,10 +15,10 @@ from i18n import pick_translation
 from i18n.money import BASE_CURRENCY, Money
 from shop.catalog.errors import NotPurchasable, PriceUnavailable
 from shop.catalog.pricing import market_price
+from shop.catalog.rates import current_rate
 from shop.catalog.services import get_variant_for_market
-from shop.catalog.services.rates import current_rate
-from shop.db import utcnow
-from shop.errors import DomainError
+from shop.core.db import utcnow
+from shop.core.errors import DomainError
 from shop.markets.models import Market
 from shop.orders.return_terms import line_exclusions
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from fulfillment.inventory import services
 from fulfillment.inventory.models import StockLevel
 from fulfillment.warehouses.services import create_warehouse
-from shop.db import utcnow
+from shop.core.db import utcnow
 from tests.shop.catalog.helpers import make_product, variant
 
 _n = itertools.count(1)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from fulfillment.inventory import services
 from fulfillment.inventory.errors import OutOfStock
 from fulfillment.inventory.models import Reservation, StockLevel
-from shop.db import db
+from shop.core.db import db
 from tests.conftest import Factory
 
 from .inventory_helpers import make_variants, make_warehouse, put_stock, soon

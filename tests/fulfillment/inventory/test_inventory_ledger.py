@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from fulfillment.inventory import services
 from fulfillment.inventory.errors import InsufficientStock, OutOfStock, ReasonRequired, ReservationExpired
 from fulfillment.inventory.models import Reservation, StockLevel, StockMovement
-from shop.db import utcnow
-from shop.errors import DomainError
+from shop.core.db import utcnow
+from shop.core.errors import DomainError
 
 from .inventory_helpers import make_variants, make_warehouse, put_stock, soon
 

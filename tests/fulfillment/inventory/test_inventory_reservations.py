@@ -17,8 +17,8 @@ from fulfillment.inventory.errors import (
 )
 from fulfillment.inventory.models import Reservation, StockMovement
 from fulfillment.inventory.tasks import release_expired_reservations
-from shop.db import utcnow
-from shop.errors import InvalidInput, render_domain_error
+from shop.core.db import utcnow
+from shop.core.errors import InvalidInput, render_domain_error
 
 from .inventory_helpers import level_of, make_variants, make_warehouse, put_stock, soon
 

@@ -78,7 +78,7 @@ def test_storefront_reads_issue_a_constant_number_of_statements_with_real_stock(
     """
     from sqlalchemy import event
 
-    from shop.db import db
+    from shop.core.db import db
     from tests.shop.catalog.test_storefront import STORE, TEXTS
 
     assert app.extensions.get("dari.stock") is not None  # the real provider, not the catalog tests' absence

@@ -9,11 +9,11 @@ from sqlalchemy import event, func, select
 from fulfillment.inventory import services, tasks
 from fulfillment.inventory.models import LowStockAlert
 from fulfillment.inventory.services import alerts
-from shop import notifications
 from shop.catalog.models import ProductVariant
-from shop.db import db, utcnow
-from shop.jobs.schedule import periodic_jobs
-from shop.notifications.models import Notification
+from shop.core import notifications
+from shop.core.db import db, utcnow
+from shop.core.jobs.schedule import periodic_jobs
+from shop.core.notifications.models import Notification
 
 from .inventory_helpers import make_variants, make_warehouse, put_stock, soon
 

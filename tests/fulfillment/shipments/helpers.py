@@ -11,7 +11,7 @@ from sqlalchemy import select
 from fulfillment.carriers.manual import s10_check_digit
 from fulfillment.shipments.models import Shipment
 from fulfillment.warehouses.services import create_warehouse
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders import services as orders
 from shop.orders.models import Order
 from tests.shop.checkout.helpers import ADDRESSES, checkout

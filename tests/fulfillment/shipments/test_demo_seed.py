@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from fulfillment.shipments.models import Shipment, ShipmentPackage, TrackingEvent
 from shop.checkout.models import CheckoutKey
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order
 from shop.payments.models import Payment
 

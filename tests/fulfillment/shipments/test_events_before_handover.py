@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from fulfillment.shipments import tasks, tracking_rules
 from fulfillment.shipments.errors import EventBeforeHandOver, EventInFuture
 from fulfillment.shipments.models import Shipment, TrackingEvent
-from shop.db import utcnow
-from shop.notifications.models import Notification
+from shop.core.db import utcnow
+from shop.core.notifications.models import Notification
 from shop.orders.models import Order
 from tests.fulfillment.carriers.aftership_fixtures import SECRET, checkpoint, request, sample_payload
 from tests.fulfillment.shipments.helpers import (

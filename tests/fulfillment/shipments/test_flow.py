@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments import tasks
-from shop.jobs.models import OutboxMessage
-from shop.notifications.models import Notification
+from shop.core.jobs.models import OutboxMessage
+from shop.core.notifications.models import Notification
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import (
     PACKAGE,

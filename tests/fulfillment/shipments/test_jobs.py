@@ -18,12 +18,12 @@ from sqlalchemy import func, select
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments import creation
 from fulfillment.shipments.models import Shipment, ShipmentLine
-from shop.db import db
-from shop.jobs.cli import scheduler_tick
-from shop.jobs.models import OutboxMessage
-from shop.jobs.outbox import relay_pending
-from shop.jobs.runner import run_task
-from shop.notifications.models import Notification
+from shop.core.db import db
+from shop.core.jobs.cli import scheduler_tick
+from shop.core.jobs.models import OutboxMessage
+from shop.core.jobs.outbox import relay_pending
+from shop.core.jobs.runner import run_task
+from shop.core.notifications.models import Notification
 from shop.orders.models import Order
 from tests.conftest import Factory
 from tests.fulfillment.shipments.helpers import ago, event, hand_over_ago, paid_order, warehouse, work

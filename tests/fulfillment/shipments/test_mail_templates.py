@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_file
 
 from fulfillment import shipments
 from i18n.catalogs import KEYWORDS, OPTIONS_MAP
-from shop import notifications
+from shop.core import notifications
 
 SCRIPT = "<script>alert(1)</script> Serum"
 TRACKING_URL = "https://track.example.com/?n=EE123456789KR&lang=en"

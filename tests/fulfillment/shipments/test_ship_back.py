@@ -8,7 +8,7 @@ from fulfillment.inventory.models import StockLevel
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments import tasks
 from fulfillment.shipments.ship_back import ship_back
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order
 from tests.fulfillment.shipments.helpers import event, paid_order, shipments_of, staff, warehouse, work
 from tests.shop.checkout.helpers import make_item

@@ -110,7 +110,7 @@ def test_throttle_window_passes(app, client, db_session):
 
 def test_revoked_and_expired_tokens_are_refused(client, db_session, factory):
     from shop.accounts.models import ApiToken
-    from shop.db import utcnow
+    from shop.core.db import utcnow
 
     user = factory.user()
     headers = factory.headers(user)

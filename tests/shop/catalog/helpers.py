@@ -10,8 +10,8 @@ from shop.catalog.listings import REFRESH_JOB
 from shop.catalog.models import Certificate
 from shop.catalog.services import products as svc
 from shop.catalog.tasks import refresh_listings
-from shop.db import utcnow
-from shop.jobs.models import OutboxMessage
+from shop.core.db import utcnow
+from shop.core.jobs.models import OutboxMessage
 
 _n = itertools.count(1)
 TEXTS = {

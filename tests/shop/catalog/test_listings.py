@@ -21,7 +21,7 @@ from shop.catalog.models import (
     VariantMarketPrice,
 )
 from shop.catalog.services import products as product_services
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.markets.models import Market
 from shop.sellers.services import change_status
 from tests.fulfillment.inventory.inventory_helpers import make_warehouse, put_stock

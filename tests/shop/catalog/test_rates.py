@@ -6,8 +6,8 @@ import pytest
 
 from shop.catalog.errors import RatesSourceFailed
 from shop.catalog.models import ExchangeRate
-from shop.catalog.services.rates import current_rate, refresh_rates
-from shop.jobs.schedule import periodic_jobs
+from shop.catalog.rates import current_rate, refresh_rates
+from shop.core.jobs.schedule import periodic_jobs
 
 
 def _write(tmp_path, as_of, usd):
@@ -67,8 +67,8 @@ def test_admin_refresh_endpoint(client, factory, db_session):
 
 
 def test_the_source_is_read_with_no_transaction_open(client, factory, db_session, monkeypatch):
-    from shop.catalog.services import rates
-    from shop.db import db
+    from shop.catalog import rates
+    from shop.core.db import db
 
     read = rates.read_source
     seen = []

@@ -4,7 +4,7 @@ from sqlalchemy import event
 from shop.catalog.listings import note_stock_change
 from shop.catalog.services import collections as collection_services
 from shop.catalog.services import storefront
-from shop.db import db
+from shop.core.db import db
 from tests.shop.catalog.helpers import certify, make_product, run_listing_refresh, variant
 from tests.shop.catalog.test_availability import FakeStock
 

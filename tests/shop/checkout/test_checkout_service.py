@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from fulfillment.inventory.models import Reservation
 from shop.checkout.services.checkout import checkout
-from shop.db import UnitOfWork
+from shop.core.db import UnitOfWork
 from shop.orders.models import Order
 from shop.payments.errors import PaymentProviderUnavailable
 from tests.shop.checkout.helpers import make_item, ready_cart

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from fulfillment.inventory.models import Reservation
-from shop.jobs.models import OutboxMessage
+from shop.core.jobs.models import OutboxMessage
 from shop.payments.models import PaymentAlert
 from tests.shop.checkout.helpers import ADDRESSES, make_item
 from tests.shop.payments.stripe_fixtures import confirm_intent, free_port, register_webhook, retry_intent

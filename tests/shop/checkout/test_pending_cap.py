@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fulfillment.inventory.models import StockLevel
-from shop.db import utcnow
+from shop.core.db import utcnow
 from shop.orders.models import Order
 from shop.payments.models import Payment
 from tests.shop.checkout.helpers import intent_event, make_item, post_event, ready_cart

@@ -2,7 +2,7 @@
 from rq import Queue, SimpleWorker
 
 from shop.accounts.models import User
-from shop.db import db
+from shop.core.db import db
 
 
 def run_worker(connection, queue: str = "default") -> None:

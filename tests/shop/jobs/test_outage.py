@@ -10,10 +10,10 @@ import redis
 from sqlalchemy import func, select
 
 from shop.accounts.models import User
-from shop.jobs import reconnect
-from shop.jobs.models import OutboxMessage
-from shop.jobs.outbox import defer
-from shop.jobs.reconnect import ReconnectRetry
+from shop.core.jobs import reconnect
+from shop.core.jobs.models import OutboxMessage
+from shop.core.jobs.outbox import defer
+from shop.core.jobs.reconnect import ReconnectRetry
 from tests.shop.jobs.jobs_for_tests import runs
 from tests.shop.jobs.processes import flask_env, start_flask, stop, wait_until
 

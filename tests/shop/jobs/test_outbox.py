@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rq import Queue
 
-from shop.jobs.models import OutboxMessage
-from shop.jobs.outbox import defer, relay_pending
+from shop.core.jobs.models import OutboxMessage
+from shop.core.jobs.outbox import defer, relay_pending
 from tests.shop.jobs.jobs_for_tests import run_worker, runs
 
 # The job the tests defer: it records that it ran by creating a market-independent user.
@@ -41,7 +41,7 @@ def test_committed_work_is_enqueued_after_commit_and_runs_once(app, committed_db
 
     # the relay does not push it again, and a duplicate delivery is a no-op
     assert relay_pending(committed_db, redis_conn) == 0
-    from shop.jobs.outbox import enqueue
+    from shop.core.jobs.outbox import enqueue
 
     enqueue(redis_conn, message_id, "default", JOB)
     run_worker(redis_conn)
@@ -49,7 +49,7 @@ def test_committed_work_is_enqueued_after_commit_and_runs_once(app, committed_db
 
 
 def test_job_for_missing_row_does_nothing(app, committed_db, redis_conn):
-    from shop.jobs.outbox import enqueue
+    from shop.core.jobs.outbox import enqueue
 
     enqueue(redis_conn, "obx_never_committed", "default", JOB)
     run_worker(redis_conn)
@@ -100,7 +100,7 @@ def test_failed_job_rolls_back_its_work_and_stays_visible(app, committed_db, red
 
 def test_web_and_worker_processes_share_the_embedded_redis(app, committed_db, instance_dir, database_url):
     """The embedded Redis started by this process serves a worker started as another process."""
-    from shop.jobs.redis import connect
+    from shop.core.jobs.redis import connect
 
     embedded = connect(app)  # the same data file the app uses: attaches to the running server
     embedded.flushdb()

@@ -13,10 +13,10 @@ import redis
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 
-from shop.jobs.cli import scheduler_tick
-from shop.jobs.models import OutboxMessage
-from shop.jobs.outbox import defer, relay_pending
-from shop.jobs.services import jobs_overview
+from shop.core.jobs.cli import scheduler_tick
+from shop.core.jobs.models import OutboxMessage
+from shop.core.jobs.outbox import defer, relay_pending
+from shop.core.jobs.services import jobs_overview
 from tests.shop.jobs.jobs_for_tests import run_worker, runs
 from tests.shop.jobs.processes import embedded_servers
 

@@ -7,11 +7,11 @@ import pytest
 from jinja2 import TemplateNotFound
 from sqlalchemy import func, select
 
-from shop import notifications
-from shop.jobs.models import OutboxMessage
-from shop.jobs.runner import execute_outbox
-from shop.notifications import tasks
-from shop.notifications.models import Notification
+from shop.core import notifications
+from shop.core.jobs.models import OutboxMessage
+from shop.core.jobs.runner import execute_outbox
+from shop.core.notifications import tasks
+from shop.core.notifications.models import Notification
 from tests.shop.jobs.jobs_for_tests import run_worker
 from tests.shop.notifications.test_rendering import confirmed
 
@@ -48,7 +48,7 @@ def test_queueing_one_key_twice_records_one_notification_and_one_job(db_session)
     assert second.id == first.id and second.recipient == "anna@example.com"
     assert db_session.scalar(select(func.count()).select_from(Notification).where(Notification.key == KEY)) == 1
     [job] = outbox_of(db_session)
-    assert job.job == "shop.notifications.tasks.deliver" and job.kwargs == {"notification_id": first.id}
+    assert job.job == "shop.core.notifications.tasks.deliver" and job.kwargs == {"notification_id": first.id}
 
 
 @pytest.mark.parametrize(("overrides", "error"), [

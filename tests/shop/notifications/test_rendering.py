@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from shop import notifications
-from shop.notifications.rendering import create_environment
+from shop.core import notifications
+from shop.core.notifications.rendering import create_environment
 
 SCRIPT = "<script>alert(1)</script> Serum"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
-from shop.jobs.models import OutboxMessage
+from shop.core.jobs.models import OutboxMessage
 from shop.orders.models import Order
 from shop.payments import services
 from shop.payments.models import Payment

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from shop import notifications
+from shop.core import notifications
 from shop.orders.mail import CONFIRMATION, confirmation_context
 from shop.orders.models import Order
 from tests.shop.checkout.helpers import checkout, make_item, ready_cart

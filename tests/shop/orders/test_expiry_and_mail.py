@@ -9,8 +9,8 @@ import requests
 from sqlalchemy import select
 
 from fulfillment.inventory.models import Reservation
-from shop import notifications
-from shop.db import utcnow
+from shop.core import notifications
+from shop.core.db import utcnow
 from shop.orders import tasks
 from shop.orders.mail import CONFIRMATION, confirmation_context
 from shop.orders.models import Order

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from shop.db import utcnow
-from shop.jobs.models import OutboxMessage
+from shop.core.db import utcnow
+from shop.core.jobs.models import OutboxMessage
 from shop.orders import events, services
 from shop.orders.errors import InvalidOrderTransition
 from shop.orders.models import Order

@@ -34,7 +34,7 @@ def test_the_charge_unit_rule_and_the_stripe_boundary_agree_for_every_market(app
     """``i18n.money.charge_unit`` (shipping, duties, price overrides) and Stripe's own check say the same."""
     from fulfillment.shipping import duties
     from i18n.money import charge_unit
-    from shop.db import db
+    from shop.core.db import db
     from shop.markets.services import list_markets
     from shop.payments.stripe import MAX_AMOUNT, max_charge
 

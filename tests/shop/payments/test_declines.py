@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from fulfillment.inventory.models import Reservation
 from shop.checkout.models import Cart
-from shop.db import UnitOfWork, utcnow
+from shop.core.db import UnitOfWork, utcnow
 from shop.orders.models import Order
 from shop.orders.services import access_token
 from shop.payments import services, tasks

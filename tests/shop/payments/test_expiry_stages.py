@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from shop.db import db, utcnow
+from shop.core.db import db, utcnow
 from shop.orders.models import Order
 from shop.payments import tasks
 from tests.shop.checkout.helpers import checkout, make_item, ready_cart

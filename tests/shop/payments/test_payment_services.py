@@ -55,7 +55,7 @@ def test_a_failure_after_success_changes_nothing(client, db_session, fake_paymen
 
 
 def test_a_failure_keeps_the_order_payable_and_defers_nothing(client, db_session, fake_payments):
-    from shop.jobs.models import OutboxMessage
+    from shop.core.jobs.models import OutboxMessage
 
     order, payment = placed(client, db_session)
     declined = event("payment_failed", payment)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from fulfillment.inventory.models import Reservation
 from shop.checkout.models import Cart
-from shop.jobs.models import OutboxMessage
+from shop.core.jobs.models import OutboxMessage
 from shop.orders.models import Order
 from shop.payments.models import Payment, PaymentAlert, StripeEvent
 from tests.shop.checkout.helpers import checkout, intent_event, make_item, post_event, ready_cart, signed_event
@@ -270,7 +270,7 @@ def test_payment_failed_pushes_no_job_and_leaves_the_intent_confirmable(app, com
 def test_money_after_a_decline_and_the_expiry_is_an_alert_asking_for_a_refund(client, db_session, factory, stripe_on):
     from datetime import timedelta
 
-    from shop.db import utcnow
+    from shop.core.db import utcnow
     from shop.payments import tasks
 
     order, payment, _ = placed(client, db_session)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import Timestamped, db, id_column
+from shop.core.db import Timestamped, db, id_column
 
 
 class Notification(Timestamped, db.Model):

@@ -26,7 +26,7 @@ def package_metadata() -> tuple[str, str]:
     except metadata.PackageNotFoundError:
         # The app usually runs from the checkout, not installed (.ci/setup installs only its dependencies).
         cfg = configparser.ConfigParser()
-        cfg.read(Path(__file__).resolve().parent.parent / "setup.cfg")
+        cfg.read(Path(__file__).resolve().parents[2] / "setup.cfg")
         return cfg.get("metadata", "name", fallback=DISTRIBUTION), cfg.get("metadata", "version", fallback="0")
 
 

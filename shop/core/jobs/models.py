@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import db, id_column, utcnow
+from shop.core.db import db, id_column, utcnow
 
 
 class OutboxMessage(db.Model):

@@ -4,12 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop.jobs.outbox import defer
+from shop.core.jobs.outbox import defer
 
 from .models import Notification
 from .rendering import require_template, supported_locale
 
-DELIVER_JOB = "shop.notifications.tasks.deliver"
+DELIVER_JOB = "shop.core.notifications.tasks.deliver"
 
 
 def queue(session: Session, *, key: str, template: str, to: str, locale: str, context: dict) -> Notification:

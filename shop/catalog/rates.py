@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from i18n.money import BASE_CURRENCY, known_currencies
 
-from ..errors import RatesSourceFailed
-from ..models import ExchangeRate
+from .errors import RatesSourceFailed
+from .models import ExchangeRate
 
 BUNDLED_RATES = Path(__file__).resolve().parent.parent / "data" / "fx_rates.json"
 BASE = BASE_CURRENCY

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
+from shop.core.db import utcnow
 
 from .models import OutboxMessage
 

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from shop.db import db
+from shop.core.db import db
 
 from .outbox import relay_pending
 from .redis import RECONNECT_MAX_SECONDS, connect, get_redis, revive_embedded
@@ -66,7 +66,7 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
     several workers for parallelism. Retries are put back on their queues by
     ``flask scheduler`` (and by a ``--burst`` run itself); RQ's forked scheduler
     is not started. The worker's own client waits for Redis when it is down
-    (``shop.jobs.reconnect``), so an outage pauses the worker rather than ending it;
+    (``shop.core.jobs.reconnect``), so an outage pauses the worker rather than ending it;
     the app's client, which jobs defer through, still fails fast.
     """
     from rq import Queue
@@ -102,7 +102,7 @@ def scheduler_tick(app, last_run: dict[str, float], *, everything: bool = False)
         if everything or now - last_run.get(periodic.name, -1e9) >= periodic.interval_seconds:
             try:
                 Queue("low", connection=get_redis(app)).enqueue(
-                    "shop.jobs.runner.run_task", periodic.task,
+                    "shop.core.jobs.runner.run_task", periodic.task,
                     job_id=f"periodic-{periodic.name}-{int(time.time()) // max(periodic.interval_seconds, 1)}",
                     description=periodic.name,
                 )

@@ -1,8 +1,8 @@
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from shop.db import db
-from shop.jobs.redis import redis_reachable
+from shop.core.db import db
+from shop.core.jobs.redis import redis_reachable
 
 bp = Blueprint("health", __name__)
 

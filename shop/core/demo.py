@@ -14,7 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from shop.db import db
+from shop.core.db import db
 
 _KEY = "dari.seeders"
 demo_cli = AppGroup("demo", help="Demo data.")

@@ -27,7 +27,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from shop.db import utcnow
+from shop.core.db import utcnow
 
 from .models import OutboxMessage
 from .redis import get_redis
@@ -60,7 +60,7 @@ def enqueue(connection, outbox_id: str, queue: str, job: str) -> None:
     from rq import Queue, Retry
 
     Queue(queue, connection=connection).enqueue(
-        "shop.jobs.runner.execute_outbox", outbox_id,
+        "shop.core.jobs.runner.execute_outbox", outbox_id,
         job_id=f"outbox-{outbox_id}", retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
         description=job,
     )

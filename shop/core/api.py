@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint
 
-from shop.api_docs import ErrorResponsesPlugin, ProblemSchema, register_problem_responses
-from shop.errors import InvalidIdempotencyKey, render_http_exception
+from shop.core.api_docs import ErrorResponsesPlugin, ProblemSchema, register_problem_responses
+from shop.core.errors import InvalidIdempotencyKey, render_http_exception
 
 __all__ = ["Api", "ProblemSchema"]  # ProblemSchema for alt_response(…, schema=ProblemSchema)
 

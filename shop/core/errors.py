@@ -174,7 +174,7 @@ def _violated_unique(error) -> tuple[str, tuple[str, ...]] | None:
     """(table, columns) of the unique constraint an IntegrityError broke, on PostgreSQL or SQLite."""
     import re
 
-    from shop.db import db
+    from shop.core.db import db
 
     name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
     if name:
@@ -303,7 +303,7 @@ def _rolling_back(render):
     """Every error response first discards the request's unflushed and flushed work."""
 
     def handler(error):
-        from shop.db import db
+        from shop.core.db import db
 
         try:
             db.session.rollback()

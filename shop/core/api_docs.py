@@ -28,13 +28,13 @@ from apispec import BasePlugin
 from flask_smorest import Blueprint
 from flask_smorest.utils import prepare_response
 
-from shop.errors import DEFAULT_RETRY_AFTER_SECONDS, PROBLEM_MIMETYPE, WWW_AUTHENTICATE
+from shop.core.errors import DEFAULT_RETRY_AFTER_SECONDS, PROBLEM_MIMETYPE, WWW_AUTHENTICATE
 
 ROLE_NAMESPACES = ("/api/v1/seller/", "/api/v1/admin/")
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 _RST_LITERAL = re.compile(r"``(.+?)``")
 
-# Response headers that a problem of this status always carries (``shop.errors.problem`` sets them).
+# Response headers that a problem of this status always carries (``shop.core.errors.problem`` sets them).
 PROBLEM_HEADERS = {
     401: {"WWW-Authenticate": {"description": f"The scheme to authenticate with: `{WWW_AUTHENTICATE}`.",
                                "schema": {"type": "string"}}},

@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from i18n import normalize_locale, to_babel
 from i18n.korean import resolve_particles
 from i18n.money import Money
-from shop.mail import compose
+from shop.core.mail import compose
 
 _ENV_KEY = "dari.notifications"
 PARTS = ("subject.txt", "txt", "html")
@@ -74,7 +74,7 @@ def _environment(app: Flask) -> Environment:
     try:
         return app.extensions[_ENV_KEY]
     except KeyError:
-        raise RuntimeError("shop.notifications is not set up: list it in shop.app.PACKAGES before the "
+        raise RuntimeError("shop.core.notifications is not set up: list it in shop.app.PACKAGES before the "
                            "packages that register message templates") from None
 
 
@@ -137,7 +137,7 @@ def render(template: str, *, locale: str, context: dict) -> Rendered:
 def message(template: str, *, to: str, locale: str, context: dict) -> EmailMessage:
     """Message ``template`` for ``to``: multipart/alternative (text, HTML), ``Content-Language: locale``.
 
-    Ready for ``shop.mail.send``; raises what ``render`` raises.
+    Ready for ``shop.core.mail.send``; raises what ``render`` raises.
     """
     rendered = render(template, locale=locale, context=context)
     return compose(to=to, subject=rendered.subject, body=rendered.text, html=rendered.html,
