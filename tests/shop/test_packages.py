@@ -51,8 +51,8 @@ def test_packages_bring_their_routes_jobs_seeders_and_domains(app):
     names = [s.name for s in seeders(app)]
     assert names == ["accounts", "sellers", "markets", "catalog", "inventory", "carts", "shipments", "returns",
                      "storefront"]
-    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "catalog", "checkout", "inventory", "fulfillment",
-                                                      "returns"]
+    assert app.config["BABEL_DOMAIN"].split(";") == ["messages", "markets", "catalog", "checkout", "inventory",
+                                                      "fulfillment", "returns"]
 
 
 def test_a_seam_refuses_an_implementation_that_breaks_its_contract(app):
