@@ -3,7 +3,7 @@ from flask.cli import AppGroup
 
 from shop.core.db import db
 
-from . import listings
+from . import listing_freshness, listings
 
 storefront_cli = AppGroup("storefront", help="The storefront's listing index.")
 
@@ -25,7 +25,7 @@ def rebuild_command(market_code: str | None) -> None:
 @click.option("--sample", default=1000, show_default=True, help="How many products to compare.")
 def check_command(sample: int) -> None:
     """Compare a sample of the index with the live rule; exit 1 on drift."""
-    checked, drift = listings.check_freshness(db.session, sample)
+    checked, drift = listing_freshness.check_freshness(db.session, sample)
     db.session.rollback()
     click.echo(f"{checked} products checked, {len(drift)} rows differ")
     for row in drift[:20]:

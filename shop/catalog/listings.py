@@ -34,7 +34,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from shop.core.db import new_id, utcnow
+from shop.core.db import utcnow
 from shop.core.jobs.outbox import defer
 from shop.markets.models import Market
 from shop.markets.services import list_markets
@@ -168,7 +168,7 @@ def compute_rows(session: Session, product_ids, markets, today: date | None = No
 _COLUMNS = ("purchasable", "seller_id", "category", "price_minor", "currency", "stock_state", "listed_at")
 
 
-def _stored(session: Session, product_ids, codes, *, lock: bool) -> dict[tuple[str, str], ListingRow]:
+def stored_rows(session: Session, product_ids, codes, *, lock: bool) -> dict[tuple[str, str], ListingRow]:
     query = (select(StorefrontListing.market_code, StorefrontListing.product_id,
                     *[getattr(StorefrontListing, c) for c in _COLUMNS])
              .where(StorefrontListing.product_id.in_(product_ids), StorefrontListing.market_code.in_(codes))
@@ -208,7 +208,7 @@ def refresh_products(session: Session, product_ids, market_codes=None, today: da
     changed = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
-        stored = _stored(session, batch, codes, lock=True)
+        stored = stored_rows(session, batch, codes, lock=True)
         fresh = {(row.market_code, row.product_id): row for row in compute_rows(session, batch, markets, today)}
         different = [row for key, row in fresh.items() if stored.get(key) != row]
         _upsert(session, different)
@@ -398,36 +398,3 @@ def refresh_dated(session: Session, today: date | None = None) -> int:
         for entries in (m.certificates or {}).values() if isinstance(entries, list) for entry in entries
         if isinstance(entry, dict))]
     return refresh(session, products=products, sellers=sellers, markets=markets, today=today)
-
-
-@dataclass(frozen=True)
-class Drift:
-    market_code: str
-    product_id: str
-    stored: dict | None
-    live: dict | None
-
-
-def check_freshness(session: Session, sample: int = 200, today: date | None = None) -> tuple[int, list[Drift]]:
-    """Compare the stored rows of up to ``sample`` products with the live rule; returns
-    (products checked, rows that differ). The sample starts at a random product id, so each
-    call looks at another stretch of the catalogue in one index range scan."""
-    start = new_id("prd")
-    ids = list(session.scalars(select(Product.id).where(Product.id >= start).order_by(Product.id).limit(sample)))
-    if len(ids) < sample:
-        ids += list(session.scalars(select(Product.id).where(Product.id < start).order_by(Product.id)
-                                    .limit(sample - len(ids))))
-    markets = listing_markets(session)
-    stored = _stored(session, ids, [m.code for m in markets], lock=False)
-    live = {(row.market_code, row.product_id): row for row in compute_rows(session, ids, markets, today)}
-    drift = [Drift(key[0], key[1], _public(stored.get(key)), _public(live.get(key)))
-             for key in sorted(set(stored) | set(live)) if stored.get(key) != live.get(key)]
-    return len(ids), drift
-
-
-def _public(row: ListingRow | None) -> dict | None:
-    if row is None:
-        return None
-    values = asdict(row)
-    values["listed_at"] = row.listed_at.isoformat()
-    return values

@@ -23,7 +23,7 @@ from i18n.money import BASE_CURRENCY, known_currencies
 from .errors import RatesSourceFailed
 from .models import ExchangeRate
 
-BUNDLED_RATES = Path(__file__).resolve().parent.parent / "data" / "fx_rates.json"
+BUNDLED_RATES = Path(__file__).resolve().parent / "data" / "fx_rates.json"
 BASE = BASE_CURRENCY
 MAX_DOCUMENT_BYTES = 1024 * 1024
 

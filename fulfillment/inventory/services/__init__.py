@@ -3,6 +3,7 @@
 Checkout calls ``reserve``, ``release``, ``allocate`` (through
 ``app.extensions["dari.inventory"]``); the periodic job calls ``release_expired``.
 """
+from .expiry import release_expired
 from .inbound import announce_inbound, cancel_inbound, get_inbound, list_inbound_query, receive_inbound
 from .ledger import (
     LedgerDiscrepancy,
@@ -26,7 +27,7 @@ from .queries import (
     own_variants,
     set_low_stock_threshold,
 )
-from .reservations import allocate, get_reservation, release, release_expired, reserve, ship_allocation
+from .reservations import allocate, get_reservation, release, reserve, ship_allocation
 
 __all__ = [
     "DEFAULT_LOW_STOCK_THRESHOLD", "LedgerDiscrepancy", "LevelView", "adjust", "allocate", "announce_inbound",

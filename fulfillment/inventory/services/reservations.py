@@ -72,7 +72,7 @@ def _latest_reservation(session: Session, reference: str) -> Reservation | None:
         .order_by(Reservation.created_at.desc(), Reservation.id.desc()).limit(1))
 
 
-def _fresh_lines(session: Session, reservation_id: str) -> list[ReservationLine]:
+def fresh_lines(session: Session, reservation_id: str) -> list[ReservationLine]:
     query = (select(ReservationLine).where(ReservationLine.reservation_id == reservation_id)
              .order_by(ReservationLine.level_id, ReservationLine.id).execution_options(populate_existing=True))
     return list(session.scalars(query))
@@ -85,7 +85,7 @@ def _lock_reservation(session: Session, reservation: Reservation) -> tuple[dict[
     levels = lock_levels(session, level_ids)
     session.execute(select(Reservation).where(Reservation.id == reservation.id)
                     .execution_options(populate_existing=True)).scalar_one()
-    return levels, _fresh_lines(session, reservation.id)
+    return levels, fresh_lines(session, reservation.id)
 
 
 def _release_expired_lines(session: Session, levels: dict[str, StockLevel], now: datetime) -> None:
@@ -203,7 +203,7 @@ def reserve(session: Session, *, reference: str, market_code: str, lines: list[t
 def _existing(session: Session, reservation: Reservation, wanted: dict[str, int], market_code: str,
               now: datetime) -> Reservation:
     held: dict[str, int] = defaultdict(int)
-    for line in _fresh_lines(session, reservation.id):
+    for line in fresh_lines(session, reservation.id):
         held[line.variant_id] += line.quantity
     if dict(held) != wanted or reservation.market_code != market_code:
         raise ReservationMismatch()
@@ -362,39 +362,6 @@ def allocate_more(session: Session, *, reference: str, lines: list[tuple[str, in
     reservation.closed_at = None
     session.flush()
     return added
-
-
-def release_expired(session: Session, now: datetime | None = None, *, limit: int = 500) -> int:
-    """Mark active reservations past their expiry ``expired`` and release their stock.
-
-    Locks all their levels at once, in primary-key order, then re-checks each
-    reservation (a payment may have allocated it meanwhile). Safe to run twice or
-    concurrently. Returns how many reservations it expired.
-    """
-    now = now or utcnow()
-    due = session.scalars(select(Reservation.id)
-                          .where(Reservation.status == "active", Reservation.expires_at <= now)
-                          .order_by(Reservation.expires_at, Reservation.id).limit(limit)).all()
-    if not due:
-        return 0
-    levels = lock_levels(session, session.scalars(
-        select(ReservationLine.level_id).where(ReservationLine.reservation_id.in_(due))).all())
-    expired = 0
-    for reservation in session.scalars(select(Reservation).where(Reservation.id.in_(due)).order_by(Reservation.id)
-                                       .execution_options(populate_existing=True)):
-        if reservation.status != "active" or reservation.expires_at > now:
-            continue
-        for line in _fresh_lines(session, reservation.id):
-            if line.state == "active":
-                record(session, levels[line.level_id], "release", line.quantity, reason="expired",
-                       reference_type="reservation", reference=reservation.reference, actor=SYSTEM)
-                line.state = "released"
-        reservation.status = "expired"
-        reservation.closed_at = now
-        reservation.close_reason = "expired"
-        expired += 1
-    session.flush()
-    return expired
 
 
 def get_reservation(session: Session, reference: str) -> Reservation:

@@ -4,7 +4,7 @@ from shop.auth import BEARER, require_role
 from shop.core.api import page_schema, paginate
 from shop.core.db import db
 
-from .. import listings, rates
+from .. import listing_freshness, listings, rates
 from ..schemas import (
     CertificateListArgsSchema,
     CertificateReviewSchema,
@@ -85,7 +85,7 @@ def storefront_freshness(args):
     ids, every market); ``drifted`` lists the rows that differ, which a refresh job has yet to fix
     or never will (then run ``flask storefront rebuild``)."""
     require_role("ops", "admin")
-    checked, drift = listings.check_freshness(db.session, args["sample"])
+    checked, drift = listing_freshness.check_freshness(db.session, args["sample"])
     rows = checked * len(listings.listing_markets(db.session))
     return {"products_checked": checked, "rows_checked": rows, "drifted": drift}
 

@@ -7,7 +7,9 @@ from shop.core.db import db
 from shop.core.errors import InvalidInput
 from shop.markets.services import get_market
 
-from ..schemas import (
+from ..services import collections as cols
+from ..services import storefront
+from ..store_schemas import (
     StoreArgsSchema,
     StoreCollectionSchema,
     StoreProductArgsSchema,
@@ -16,8 +18,6 @@ from ..schemas import (
     store_page_json,
     store_product_json,
 )
-from ..services import collections as cols
-from ..services import storefront
 from . import store as blp
 
 EXAMPLES = load_examples("shop.catalog")  # from the demo data

@@ -28,7 +28,7 @@ from shop.orders.models import Order
 from tests.conftest import Factory
 from tests.fulfillment.shipments.helpers import ago, event, hand_over_ago, paid_order, warehouse, work
 from tests.shop.checkout.helpers import make_item, make_seller
-from tests.shop.jobs.jobs_for_tests import run_worker
+from tests.shop.core.jobs.jobs_for_tests import run_worker
 
 
 def _shipments(session, order_id):

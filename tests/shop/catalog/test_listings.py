@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from fulfillment.inventory import services as inventory
 from fulfillment.inventory.stock import StockProvider
-from shop.catalog import listings
+from shop.catalog import listing_freshness, listings
 from shop.catalog.models import (
     Certificate,
     ExchangeRate,
@@ -26,7 +26,7 @@ from shop.markets.models import Market
 from shop.sellers.services import change_status
 from tests.fulfillment.inventory.inventory_helpers import make_warehouse, put_stock
 from tests.shop.catalog.helpers import certify, make_product, run_listing_refresh, variant
-from tests.shop.jobs.jobs_for_tests import run_worker
+from tests.shop.core.jobs.jobs_for_tests import run_worker
 
 STORE = "/api/v1/store/products"
 
@@ -151,7 +151,7 @@ def test_random_edits_leave_the_index_equal_to_a_full_rebuild(db_session, factor
         run_listing_refresh(db_session)
 
     refreshed = _index(db_session)
-    assert listings.check_freshness(db_session, sample=100)[1] == []
+    assert listing_freshness.check_freshness(db_session, sample=100)[1] == []
     listings.rebuild(db_session)
     assert _index(db_session) == refreshed
     assert len(refreshed[0]) == len(products) * len(listings.listing_markets(db_session))

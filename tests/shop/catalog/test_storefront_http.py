@@ -59,13 +59,13 @@ def test_reads_with_credentials_and_errors_are_not_shared(client, factory, db_se
 
 def test_the_written_out_answers_are_what_the_documented_schemas_dump(app, factory, db_session):
     """The list and product page skip marshmallow; what they write must stay what the schemas say."""
-    from shop.catalog.schemas import (
+    from shop.catalog.services import storefront
+    from shop.catalog.store_schemas import (
         StoreProductDetailSchema,
         StoreProductPageSchema,
         store_page_json,
         store_product_json,
     )
-    from shop.catalog.services import storefront
     from shop.markets.services import get_market
     from tests.shop.catalog.helpers import TEXTS, make_product, variant
 

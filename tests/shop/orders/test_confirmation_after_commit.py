@@ -10,7 +10,7 @@ from shop.payments import services
 from shop.payments.models import Payment
 from shop.payments.stripe import WebhookEvent
 from tests.shop.checkout.helpers import checkout, make_item, ready_cart
-from tests.shop.jobs.jobs_for_tests import run_worker
+from tests.shop.core.jobs.jobs_for_tests import run_worker
 
 
 def succeeded(payment: Payment) -> WebhookEvent:

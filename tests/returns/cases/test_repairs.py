@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from fulfillment.inventory.models import StockLevel
 from fulfillment.inventory.services.ledger import check_ledger
 from fulfillment.shipments.models import Shipment
-from returns.cases import queues, repairs
+from returns.cases import overdue, queues, repairs
 from returns.cases.models import RepairPartner, ReturnCase, ReturnCost
 from shop.accounts.models import User
 from shop.core.db import utcnow
@@ -237,8 +237,8 @@ def test_a_repair_past_the_reasonable_time_is_flagged_once(client, db_session, f
     assert repairs.settle_repairs(db_session, today=due + timedelta(days=1)) == {"flagged": 1, "closed": 0}
     assert repairs.settle_repairs(db_session, today=due + timedelta(days=2)) == {"flagged": 0, "closed": 0}
     db_session.commit()
-    assert stored.overdue_flagged_at is not None and queues.is_overdue(stored, due + timedelta(days=1))
-    assert not queues.is_overdue(stored, due)
+    assert stored.overdue_flagged_at is not None and overdue.is_overdue(stored, due + timedelta(days=1))
+    assert not overdue.is_overdue(stored, due)
 
 
 def test_a_seller_sees_and_removes_only_its_own_repair_partners(client, db_session, factory):

@@ -7,7 +7,15 @@ import pytest
 import redis
 import requests
 
-from tests.shop.jobs.processes import answers, embedded_servers, flask_env, free_port, start_flask, stop, wait_until
+from tests.shop.core.jobs.processes import (
+    answers,
+    embedded_servers,
+    flask_env,
+    free_port,
+    start_flask,
+    stop,
+    wait_until,
+)
 
 
 @pytest.mark.live

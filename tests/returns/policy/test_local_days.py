@@ -7,7 +7,7 @@ import pytest
 
 from returns import policy
 from returns.policy import days
-from tests.returns.test_policy import MARKETS, NONE_STATED, THIRTY
+from tests.returns.policy.test_policy import MARKETS, NONE_STATED, THIRTY
 
 
 def utc(text: str) -> datetime:

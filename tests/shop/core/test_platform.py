@@ -29,7 +29,7 @@ def test_healthz_503_when_redis_is_down(app, client, db_session):
 
 def test_the_root_is_an_index_of_the_api(client, db_session):
     cfg = configparser.ConfigParser()
-    cfg.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    cfg.read(Path(__file__).resolve().parents[3] / "setup.cfg")
     response = client.get("/")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert response.json == {

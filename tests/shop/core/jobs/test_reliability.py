@@ -17,11 +17,11 @@ from shop.core.jobs.cli import scheduler_tick
 from shop.core.jobs.models import OutboxMessage
 from shop.core.jobs.outbox import defer, relay_pending
 from shop.core.jobs.services import jobs_overview
-from tests.shop.jobs.jobs_for_tests import run_worker, runs
-from tests.shop.jobs.processes import embedded_servers
+from tests.shop.core.jobs.jobs_for_tests import run_worker, runs
+from tests.shop.core.jobs.processes import embedded_servers
 
-JOB = "tests.shop.jobs.jobs_for_tests.record_run"
-ROOT = Path(__file__).resolve().parents[3]
+JOB = "tests.shop.core.jobs.jobs_for_tests.record_run"
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def test_a_job_redis_lost_after_accepting_it_runs_exactly_once(app, committed_db, redis_conn):
@@ -57,7 +57,7 @@ def test_a_job_redis_still_holds_is_not_pushed_twice(app, committed_db, redis_co
 
 
 def test_a_retry_scheduled_before_an_outage_runs_once_redis_is_back(app, committed_db, redis_conn, tmp_path):
-    defer(committed_db, "tests.shop.jobs.jobs_for_tests.fail_once", marker="retried", flag=str(tmp_path / "flag"))
+    defer(committed_db, "tests.shop.core.jobs.jobs_for_tests.fail_once", marker="retried", flag=str(tmp_path / "flag"))
     committed_db.commit()
     run_worker(redis_conn)  # first attempt fails; RQ schedules the retry
     queue = Queue("default", connection=redis_conn)

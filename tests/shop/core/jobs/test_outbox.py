@@ -9,10 +9,10 @@ from rq import Queue
 
 from shop.core.jobs.models import OutboxMessage
 from shop.core.jobs.outbox import defer, relay_pending
-from tests.shop.jobs.jobs_for_tests import run_worker, runs
+from tests.shop.core.jobs.jobs_for_tests import run_worker, runs
 
 # The job the tests defer: it records that it ran by creating a market-independent user.
-JOB = "tests.shop.jobs.jobs_for_tests.record_run"
+JOB = "tests.shop.core.jobs.jobs_for_tests.record_run"
 
 
 def test_rolled_back_transaction_enqueues_nothing(app, committed_db, redis_conn):
@@ -85,7 +85,7 @@ def test_work_recorded_while_redis_is_down_runs_once_redis_is_back(app, committe
 def test_failed_job_rolls_back_its_work_and_stays_visible(app, committed_db, redis_conn):
     from rq.registry import FailedJobRegistry
 
-    message_id = defer(committed_db, "tests.shop.jobs.jobs_for_tests.record_then_fail", marker="failing").id
+    message_id = defer(committed_db, "tests.shop.core.jobs.jobs_for_tests.record_then_fail", marker="failing").id
     committed_db.commit()
     queue = Queue("default", connection=redis_conn)
     job = queue.fetch_job(f"outbox-{message_id}")
@@ -108,7 +108,7 @@ def test_web_and_worker_processes_share_the_embedded_redis(app, committed_db, in
     committed_db.commit()
     assert Queue("default", connection=embedded).count == 1
 
-    root = Path(__file__).resolve().parents[3]
+    root = Path(__file__).resolve().parents[4]
     env = dict(os.environ, DARI_INSTANCE_PATH=str(instance_dir), DATABASE_URL=database_url,
                SECRET_KEY="test-secret-key", PYTHONPATH=str(root))
     env.pop("REDIS_URL", None)
@@ -123,7 +123,7 @@ def test_web_and_worker_processes_share_the_embedded_redis(app, committed_db, in
 def test_ops_see_failed_jobs_and_requeue_them(app, client, committed_db, redis_conn):
     from shop.accounts.services import create_user, issue_token
 
-    message_id = defer(committed_db, "tests.shop.jobs.jobs_for_tests.record_then_fail", marker="ops-view").id
+    message_id = defer(committed_db, "tests.shop.core.jobs.jobs_for_tests.record_then_fail", marker="ops-view").id
     ops = create_user(committed_db, "ops-jobs@dari.test", "correct horse battery", role="ops")
     customer = create_user(committed_db, "customer-jobs@dari.test", "correct horse battery")
     committed_db.commit()

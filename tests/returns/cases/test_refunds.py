@@ -18,7 +18,7 @@ from shop.payments.models import Payment, Refund
 from tests.fulfillment.shipments.helpers import staff, warehouse
 from tests.returns.helpers import ask_return, delivered_order, race
 from tests.shop.checkout.helpers import make_item, post_event
-from tests.shop.jobs.jobs_for_tests import run_worker
+from tests.shop.core.jobs.jobs_for_tests import run_worker
 from tests.shop.payments.stripe_fixtures import SECRET_KEY
 
 

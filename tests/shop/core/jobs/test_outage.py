@@ -14,10 +14,10 @@ from shop.core.jobs import reconnect
 from shop.core.jobs.models import OutboxMessage
 from shop.core.jobs.outbox import defer
 from shop.core.jobs.reconnect import ReconnectRetry
-from tests.shop.jobs.jobs_for_tests import runs
-from tests.shop.jobs.processes import flask_env, start_flask, stop, wait_until
+from tests.shop.core.jobs.jobs_for_tests import runs
+from tests.shop.core.jobs.processes import flask_env, start_flask, stop, wait_until
 
-JOB = "tests.shop.jobs.jobs_for_tests.record_run"
+JOB = "tests.shop.core.jobs.jobs_for_tests.record_run"
 BURST = 200
 OUTAGE_SECONDS = 20
 

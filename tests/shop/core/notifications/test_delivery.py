@@ -12,8 +12,8 @@ from shop.core.jobs.models import OutboxMessage
 from shop.core.jobs.runner import execute_outbox
 from shop.core.notifications import tasks
 from shop.core.notifications.models import Notification
-from tests.shop.jobs.jobs_for_tests import run_worker
-from tests.shop.notifications.test_rendering import confirmed
+from tests.shop.core.jobs.jobs_for_tests import run_worker
+from tests.shop.core.notifications.test_rendering import confirmed
 
 KEY = "order-confirmed:ord_test"
 

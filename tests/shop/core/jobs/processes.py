@@ -14,7 +14,7 @@ import psutil
 import pytest
 import redis
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
 

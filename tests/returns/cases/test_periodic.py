@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from returns.cases import queues, services
+from returns.cases import overdue, queues, services
 from returns.cases.models import ReturnCase
 from shop.core.db import utcnow
 from shop.orders.models import Order
@@ -25,7 +25,7 @@ def test_an_overdue_refund_is_flagged_once_and_shown_first(client, db_session, f
     later = stored.refund_due_on + timedelta(days=1)
     assert queues.flag_overdue(db_session, today=later) == 1
     assert queues.flag_overdue(db_session, today=later) == 0
-    assert queues.is_overdue(stored, later)
+    assert overdue.is_overdue(stored, later)
     queue = client.get(f"/api/v1/admin/returns?due_before={later.isoformat()}", headers=ops)
     assert [c["id"] for c in queue.json["items"]] == [case["id"]]
 
@@ -58,5 +58,5 @@ def test_the_flag_and_the_view_read_one_overdue_rule(client, db_session, stripe_
         stored.status, stored.overdue_flagged_at = status, None
         db_session.flush()
         flagged = queues.flag_overdue(db_session, today=later) == 1
-        assert flagged == queues.is_overdue(stored, later) == (status in queues.REFUND_OWED), status
+        assert flagged == overdue.is_overdue(stored, later) == (status in overdue.REFUND_OWED), status
     db_session.rollback()

@@ -11,8 +11,8 @@ from returns.cases.models import ReturnCase
 from shop.payments import refunds
 from shop.payments.models import Refund
 from tests.fulfillment.shipments.helpers import staff, warehouse
+from tests.returns.cases.test_refunds import payment_of, provider_refunds
 from tests.returns.helpers import ask_return, delivered_order, guest, race
-from tests.returns.test_refunds import payment_of, provider_refunds
 from tests.shop.catalog.helpers import certify
 from tests.shop.checkout.helpers import make_item, post_event
 
@@ -201,7 +201,7 @@ def test_flask_refunds_check_exits_1_on_a_case_paid_twice(app, client, db_sessio
 
 @pytest.mark.live
 def test_twenty_unrepairable_refunds_of_one_claim_refund_it_once(app, committed_db, factory_committed, stripe_on):
-    from tests.returns.test_repairs import claim, to_bench
+    from tests.returns.cases.test_repairs import claim, to_bench
 
     session = committed_db
     ops = staff(factory_committed)
