@@ -124,16 +124,6 @@ class FakeInventory:
             raise Conflict()
         hold["state"] = "allocated"
 
-    def ship_allocation(self, session, *, reference, warehouse_id=None, actor=None):
-        hold = self.holds[reference]
-        if hold["state"] != "allocated":
-            return 0
-        hold["state"] = "shipped"
-        return sum(hold["lines"].values())
-
-    def available_by_variant(self, session, variant_ids, market_code):
-        return {v: self.available.get((v, market_code), 0) for v in variant_ids}
-
 
 class FakeShipping:
     """``ShippingQuoter`` with one flat-rate service and no duties or taxes."""

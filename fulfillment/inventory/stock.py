@@ -29,11 +29,10 @@ class StockProvider:
 
 
 class InventoryGateway:
-    """Checkout's view of inventory: ``reserve``, ``release``, ``allocate`` (and shipping, expiry)."""
+    """``shop.orders.inventory.InventoryGateway``: what the store calls, ``reserve``, ``release`` and
+    ``allocate``. Shipping an allocation and expiring holds are fulfilment's own work
+    (``services.ship_allocation``, ``services.release_expired``), called directly."""
 
     reserve = staticmethod(services.reserve)
     release = staticmethod(services.release)
     allocate = staticmethod(services.allocate)
-    ship_allocation = staticmethod(services.ship_allocation)
-    release_expired = staticmethod(services.release_expired)
-    available_by_variant = staticmethod(services.available_by_variant)

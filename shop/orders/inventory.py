@@ -49,13 +49,6 @@ class InventoryGateway(Protocol):
     def allocate(self, session: Session, *, reference: str, actor: str | None = None) -> None:
         """Turn the hold for ``reference`` into an allocation (paid); a ``DomainError`` when it was lost."""
 
-    def ship_allocation(self, session: Session, *, reference: str, warehouse_id: str | None = None,
-                        actor: str | None = None) -> int:
-        """Take allocated units off hand as they leave; returns the units shipped."""
-
-    def available_by_variant(self, session: Session, variant_ids: list[str], market_code: str) -> dict[str, int]:
-        """Units that can be sold to ``market_code`` per variant id."""
-
 
 INVENTORY: Seam[InventoryGateway] = Seam("dari.inventory", InventoryGateway,
                                          "reserves, releases and allocates the stock of orders")
