@@ -19,14 +19,14 @@ def init_app(app) -> None:
     from shop.core.demo import register_seeder
     from shop.core.jobs.schedule import register_periodic
     from shop.core.notifications import register_templates
-    from shop.payments.refunds import refund_settled
+    from shop.orders import events
 
     from .cases import api, demo, labels_api, models, refunding, repairs_api, tasks  # noqa: F401 - models: tables; *_api: routes
 
     add_domain(app, MESSAGE_DOMAIN)
     register_templates(app, Path(__file__).resolve().parent / "cases" / "templates")
     register_blueprints(app, api.store, api.seller, api.admin)
-    refund_settled.connect(refunding.on_refund_settled, weak=False)
+    events.subscribe(app, events.refund_settled, refunding.on_refund_settled)
     register_periodic(app, "flag_overdue_refunds", "returns.cases.tasks.flag_overdue_refunds", 60 * 60)
     register_periodic(app, "settle_repairs", "returns.cases.tasks.settle_repairs", 60 * 60)
     register_periodic(app, "complete_orders", "returns.cases.tasks.complete_orders", 6 * 60 * 60)

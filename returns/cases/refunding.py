@@ -129,7 +129,7 @@ def refund_case(session: Session, case_id: str, *, by: str | None = None, withou
     return case
 
 
-def on_refund_settled(refund, *, session: Session) -> None:
+def on_refund_settled(sender, *, session: Session, refund, **_) -> None:
     """``refund_settled``: a case's refund succeeded → ``refunded``, its cost booked, the buyer told;
     it failed → the case goes back to where it was refunded from, to be refunded anew."""
     if not refund.source.startswith("return:"):

@@ -1,9 +1,10 @@
-"""Order lifecycle events: how later packages (fulfilment, returns, insights) react to orders.
+"""The store's event catalogue: how later packages (fulfilment, returns, insights) react to orders
+and their money.
 
-Five named blinker signals, each sent by the order service that makes the change
-(``shop.orders.services``), inside that change's transaction, once the order row has
-its new status. Every handler receives the app as the sender and keyword arguments
-``session`` (the transaction's session) and ``order``:
+Six named blinker signals, each sent by the service that makes the change (the order
+services, ``shop.orders.services``; the refund writer, ``shop.payments.refunds``), inside that
+change's transaction, once the row has its new status. Every handler receives the app as the
+sender and keyword arguments ``session`` (the transaction's session) and ``order``:
 
 =================  ==========================================  ============================
 event              when                                        extra keyword arguments
@@ -14,7 +15,14 @@ event              when                                        extra keyword arg
 ``order_shipped``  → ``partially_shipped`` or ``shipped``      ``partial`` (bool)
 ``order_delivered`` → ``delivered``; ``delivered_at`` is set   ``at`` (aware datetime)
 ``order_completed`` → ``completed``                            —
+``refund_settled`` one of the order's refunds succeeded or      ``refund`` (its ``status``:
+                   failed at the provider                      ``succeeded`` or ``failed``)
 =================  ==========================================  ============================
+
+Readers today: ``order_paid`` (fulfilment creates the shipments; orders send the
+confirmation), ``order_canceled`` (fulfilment cancels shipments; checkout reopens the cart),
+``refund_settled`` (returns settle the case refunded). ``order_shipped``, ``order_delivered`` and
+``order_completed`` have no reader yet: review requests and seller insights are to read them.
 
 The guarantee and its rules for handlers:
 
@@ -41,9 +49,10 @@ order_canceled = _signals.signal("order-canceled", doc="The order is canceled an
 order_shipped = _signals.signal("order-shipped", doc="Some (partial=True) or all of the order left the warehouse.")
 order_delivered = _signals.signal("order-delivered", doc="The order was delivered (at=); return windows start.")
 order_completed = _signals.signal("order-completed", doc="The order is completed.")
+refund_settled = _signals.signal("refund-settled", doc="A refund of the order succeeded or failed (refund=).")
 
 EVENTS = {signal.name: signal for signal in (order_paid, order_canceled, order_shipped, order_delivered,
-                                             order_completed)}
+                                             order_completed, refund_settled)}
 
 
 def subscribe(app: Flask, event, handler: Callable) -> None:

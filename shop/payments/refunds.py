@@ -31,7 +31,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from blinker import Namespace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -39,6 +38,8 @@ from i18n.money import Money
 from shop.core.db import db, utcnow
 from shop.core.errors import IdempotencyKeyReused
 from shop.core.jobs import outbox
+from shop.orders import events
+from shop.orders.models import Order
 
 from .errors import (
     InvalidRefundAmount,
@@ -53,7 +54,6 @@ from .stripe import amount_of
 log = logging.getLogger(__name__)
 
 # Sent when a refund succeeds or fails, in that transaction: sender the refund, ``session=``.
-refund_settled = Namespace().signal("refund-settled")
 ACTIVE = ("pending", "succeeded")
 TRANSITIONS = {"pending": ("succeeded", "failed"), "succeeded": ("failed",), "failed": ()}
 
@@ -133,7 +133,7 @@ def _move(session: Session, refund: Refund, target: str, *, failure: str | None 
     refund.status = target
     refund.settled_at = utcnow()
     session.flush()
-    refund_settled.send(refund, session=session)
+    events.emit(events.refund_settled, session, session.get(Order, refund.order_id), refund=refund)
     return True
 
 
