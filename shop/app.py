@@ -12,7 +12,7 @@ import i18n.web
 from i18n import normalize_locale
 from shop.core import api as api_module
 from shop.core import errors
-from shop.core.config import load_config
+from shop.core.config import load_config, load_settings
 from shop.core.db import db, include_in_migrations, render_migration_item
 from shop.core.demo import demo_cli
 from shop.core.seams import check_seams
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # UTF-8 JSON: Korean, Japanese and Chinese text as it is, not \uXXXX
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(load_settings(PACKAGES, Path(app.instance_path)))
     if config:
         app.config.update(config)
     if app.config.get("PROXY_COUNT"):

@@ -31,7 +31,7 @@ def issue_label(body, case_id):
     a second is 409 ``return_label_exists``; a return the buyer pays is 409 ``return_label_buyer_pays``.
     """
     staff = _staff()
-    carrier = carrier_for(current_app.config.get("RETURN_LABEL_CARRIER") or "korea_post", current_app.config)
+    carrier = carrier_for(current_app.config["RETURN_LABEL_CARRIER"], current_app.config)
     try:
         case, created = labels.issue_label(db.session, case_id, carrier=carrier, cost_minor=body["cost_minor"],
                                            packages=body["packages"], words=label_words,

@@ -1,4 +1,10 @@
-"""Configuration from the environment (12-factor) with working defaults (SPEC §9)."""
+"""Configuration from the environment (12-factor) with working defaults (SPEC §9).
+
+``load_config`` holds the platform's settings and those several packages read. A package
+with settings of its own declares them next to its code, in a ``settings.py`` with
+``load(instance_path) -> dict`` (e.g. ``fulfillment/shipments/settings.py``); ``load_settings``
+gathers them for the app factory, in ``PACKAGES`` order.
+"""
 from __future__ import annotations
 
 import os
@@ -17,10 +23,16 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def _mapping(text: str | None) -> dict:
-    """``code=adapter,code2=adapter2`` from the environment as a dict."""
-    pairs = (item.split("=", 1) for item in (text or "").split(",") if "=" in item)
-    return {key.strip(): value.strip() for key, value in pairs if key.strip()}
+def load_settings(packages: list[str], instance_path: Path) -> dict:
+    """The settings the ``packages`` declare (each one's ``settings.load``, where it has one)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    found: dict = {}
+    for package in packages:
+        if find_spec(f"{package}.settings") is not None:
+            found.update(import_module(f"{package}.settings").load(instance_path))
+    return found
 
 
 def load_config(instance_path: Path) -> dict:
@@ -59,16 +71,8 @@ def load_config(instance_path: Path) -> dict:
         # Above this many matches a product list's total is the database's estimate (flagged), not a count.
         "STOREFRONT_EXACT_TOTAL_MAX": int(env("STOREFRONT_EXACT_TOTAL_MAX") or 1000),
         "MAX_CONTENT_LENGTH": int(env("MAX_CONTENT_LENGTH") or 1024 * 1024),
-        # Fulfilment: who sends parcels from Dari's own warehouses, tracking webhooks, carrier adapters.
-        "MALL_NAME": env("MALL_NAME") or "Dari",
-        "MALL_EMAIL": env("MALL_EMAIL") or None,
-        "MALL_BUSINESS_NUMBER": env("MALL_BUSINESS_NUMBER") or None,
+        # The language sellers read what Dari sends them in (shipment notices, low-stock alerts).
         "SELLER_LOCALE": env("SELLER_LOCALE") or "ko",
-        "AFTERSHIP_WEBHOOK_SECRET": env("AFTERSHIP_WEBHOOK_SECRET") or None,
-        "CARRIER_ADAPTERS": _mapping(env("CARRIER_ADAPTERS")),
-        # Carrier clocks drift: how far (seconds) a tracking event may lie ahead of now or before the hand-over.
-        "TRACKING_CLOCK_SKEW_SECONDS": int(env("TRACKING_CLOCK_SKEW_SECONDS") or 300),
-        "EXPORTS_FOLDER": str(instance_path / "exports"),
         "JSON_SORT_KEYS": False,
         # flask-smorest / OpenAPI
         "API_TITLE": "Dari API",

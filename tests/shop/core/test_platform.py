@@ -115,3 +115,15 @@ def test_client_address_comes_from_trusted_proxies_only(app, db_session):
     assert attempt(app, "direct@example.com") == "127.0.0.1"  # the header is not believed by default
     behind_proxy = create_app({**app.config, "PROXY_COUNT": 1})
     assert attempt(behind_proxy, "proxied@example.com") == "203.0.113.7"
+
+
+def test_a_package_declares_its_own_settings_and_the_factory_loads_them(monkeypatch, tmp_path):
+    from shop.app import create_app
+    from shop.core.config import load_config
+
+    monkeypatch.setenv("MALL_NAME", "Dari Test Mall")
+    monkeypatch.setenv("DARI_INSTANCE_PATH", str(tmp_path))
+    assert "MALL_NAME" not in load_config(tmp_path)  # fulfilment's, declared in fulfillment/shipments/settings.py
+    app = create_app({"RETURN_LABEL_CARRIER": "manual"})
+    assert app.config["MALL_NAME"] == "Dari Test Mall" and app.config["TRACKING_CLOCK_SKEW_SECONDS"] == 300
+    assert app.config["RETURN_LABEL_CARRIER"] == "manual"  # what the caller passes wins
