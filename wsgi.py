@@ -1,3 +1,3 @@
-from shop.app import create_app
+from dari.app import create_app
 
 app = create_app()

@@ -56,9 +56,9 @@ def wait_for(url: str, seconds: float = 60) -> None:
 def setup(units: int) -> list[str]:
     from flask_migrate import upgrade
 
+    from dari.app import create_app
     from fulfillment.inventory import services
     from fulfillment.warehouses.services import create_warehouse
-    from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.core.db import db
     from shop.core.demo import run_seeders
@@ -124,9 +124,9 @@ def race(base: str, carts: list[str], during=None) -> tuple[Counter, float]:
 def audit(variant_id: str, units: int) -> dict:
     from sqlalchemy import func, select
 
+    from dari.app import create_app
     from fulfillment.inventory.models import Reservation, ReservationLine, StockLevel
     from fulfillment.inventory.services import check_ledger
-    from shop.app import create_app
     from shop.core.db import db
     from shop.orders.models import Order, OrderLine
 

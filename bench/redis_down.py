@@ -23,7 +23,7 @@ def main(n: int) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import func, select
 
-    from shop.app import create_app
+    from dari.app import create_app
     from shop.core.db import db
     from shop.core.jobs.models import OutboxMessage
     from shop.core.jobs.outbox import defer

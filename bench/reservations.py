@@ -47,11 +47,11 @@ def main(n: int) -> None:
     from sqlalchemy import event, select
     from sqlalchemy.orm import Session
 
+    from dari.app import create_app
     from fulfillment.inventory import services
     from fulfillment.inventory.errors import OutOfStock
     from fulfillment.inventory.models import Reservation, StockLevel
     from fulfillment.warehouses.services import create_warehouse
-    from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.core.db import db, utcnow
     from shop.markets.demo import seed_markets

@@ -47,11 +47,11 @@ def main(n: int) -> None:
     from reservations import _stocked_variant
     from sqlalchemy import event
 
+    from dari.app import create_app
     from fulfillment.inventory import services as stock
     from fulfillment.warehouses.services import create_warehouse
     from returns import policy
     from returns.cases import services
-    from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.core.db import db, utcnow
     from shop.markets.demo import seed_markets

@@ -55,13 +55,13 @@ def main(n: int) -> None:
     from rq import Queue, SimpleWorker
     from sqlalchemy import event, func, select
 
+    from dari.app import create_app
     from fulfillment.carriers.manual import s10_check_digit
     from fulfillment.customs.rules import export_rules
     from fulfillment.inventory import services as stock
     from fulfillment.shipments import creation, papers, warehouse
     from fulfillment.shipments.models import Shipment, ShipmentLine
     from fulfillment.warehouses.services import create_warehouse
-    from shop.app import create_app
     from shop.catalog.services.products import create_product
     from shop.core.db import db
     from shop.core.jobs.outbox import relay_pending

@@ -39,8 +39,8 @@ def main(repeat: int) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import event
 
+    from dari.app import create_app
     from i18n.catalogs import compile_all
-    from shop.app import create_app
     from shop.core.db import db
     from shop.core.demo import run_seeders
 

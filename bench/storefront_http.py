@@ -280,7 +280,7 @@ def prepare(server: Server, n: int, seed: int, instance: Path) -> Size:
 
     from flask_migrate import upgrade
 
-    from shop.app import create_app
+    from dari.app import create_app
     from shop.catalog.rates import refresh_rates
     from shop.core.db import db
     from shop.markets.services import sync_markets

@@ -45,7 +45,7 @@ def database_url(instance_dir):
 def app(instance_dir, database_url):
     from flask_migrate import upgrade
 
-    from shop.app import create_app
+    from dari.app import create_app
     from shop.markets.services import sync_markets
 
     compile_all()

@@ -2,7 +2,7 @@
 
 Each package registers its seeder from ``init_app`` (``register_seeder``): a function
 taking the session, idempotent, so seeding twice changes nothing. They run in the order
-they were registered (the order of ``shop.app.PACKAGES``), except that a seeder runs
+they were registered (the order of ``dari.app.PACKAGES``), except that a seeder runs
 after the ones it names in ``after`` (demo carts need stock, which a later package seeds).
 """
 from __future__ import annotations

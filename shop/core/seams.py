@@ -61,7 +61,7 @@ class Seam(Generic[T]):
     def _missing_text(self, needed_by=()) -> str:
         who = f" (needed by {', '.join(sorted(needed_by))})" if needed_by else ""
         return (f"no {self.contract.__name__} is registered as app.extensions[{self.key!r}]{who}: "
-                f"it {self.purpose}. Add the package that provides it to shop.app.PACKAGES.")
+                f"it {self.purpose}. Add the package that provides it to dari.app.PACKAGES.")
 
 
 def _members(protocol: type) -> list[str]:

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+import dari.app
 import returns
-import shop.app
-from shop.app import PACKAGES, create_app
+from dari.app import PACKAGES, create_app
 from shop.core.seams import Seam, SeamMissing
 from shop.orders.inventory import INVENTORY, InventoryGateway
 
 
 def make_app(tmp_path, packages, monkeypatch):
-    monkeypatch.setattr(shop.app, "PACKAGES", packages)
+    monkeypatch.setattr(dari.app, "PACKAGES", packages)
     return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'packages.db'}", "SECRET_KEY": "k"})
 
 

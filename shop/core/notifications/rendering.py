@@ -74,7 +74,7 @@ def _environment(app: Flask) -> Environment:
     try:
         return app.extensions[_ENV_KEY]
     except KeyError:
-        raise RuntimeError("shop.core.notifications is not set up: list it in shop.app.PACKAGES before the "
+        raise RuntimeError("shop.core.notifications is not set up: list it in dari.app.PACKAGES before the "
                            "packages that register message templates") from None
 
 

@@ -49,7 +49,7 @@ def test_range_message_is_translated_with_its_bounds(client, db_session, factory
 
 @pytest.fixture
 def crashing_app(app):
-    from shop.app import create_app
+    from dari.app import create_app
 
     fresh = create_app(dict(app.config))
     bp = Blueprint("test_crash", __name__)

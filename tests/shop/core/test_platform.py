@@ -65,7 +65,7 @@ def test_migrations_build_the_whole_model_from_an_empty_database(app, database_u
     """The session's schema came from migrations; here we also check a second empty database."""
     from flask_migrate import downgrade, upgrade
 
-    from shop.app import create_app
+    from dari.app import create_app
     from shop.core.db import db
 
     if database_url.startswith("postgresql"):
@@ -95,7 +95,7 @@ def test_models_and_migrations_agree(app, db_session):
 
     from shop.core.db import db, include_in_migrations, render_migration_item
 
-    # The options shop.app gives Flask-Migrate, so this sees what `flask db migrate` would.
+    # The options dari.app gives Flask-Migrate, so this sees what `flask db migrate` would.
     context = MigrationContext.configure(db_session.connection(),
                                          opts={"compare_type": True, "render_item": render_migration_item,
                                                "include_object": include_in_migrations})
@@ -104,8 +104,8 @@ def test_models_and_migrations_agree(app, db_session):
 
 
 def test_client_address_comes_from_trusted_proxies_only(app, db_session):
+    from dari.app import create_app
     from shop.accounts.models import LoginAttempt
-    from shop.app import create_app
 
     def attempt(application, email):
         application.test_client().post("/api/v1/auth/token", json={"email": email, "password": "x" * 12},
@@ -118,7 +118,7 @@ def test_client_address_comes_from_trusted_proxies_only(app, db_session):
 
 
 def test_a_package_declares_its_own_settings_and_the_factory_loads_them(monkeypatch, tmp_path):
-    from shop.app import create_app
+    from dari.app import create_app
     from shop.core.config import load_config
 
     monkeypatch.setenv("MALL_NAME", "Dari Test Mall")

@@ -149,10 +149,9 @@ def json_depth(body: bytes) -> int:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from shop.auth import current_user, require_role, require_seller, require_user
     from shop.core.errors import NulCharacter, TooDeeplyNested, Unauthorized, UnsupportedLocale
-
-    from .auth import current_user, require_role, require_seller, require_user
-    from .markets.models import Market
+    from shop.markets.models import Market
 
     @app.before_request
     def _screen_body():
