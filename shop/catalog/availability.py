@@ -76,7 +76,10 @@ class Reason:
 
     @property
     def text(self) -> str:
-        values = {"market": self.market, **self._named()}
+        return self._text(self._named())
+
+    def _text(self, named: dict) -> str:
+        values = {"market": self.market, **named}
         if "category" in values and values["category"] in CATEGORY_LABELS:
             values["category"] = _translate(CATEGORY_LABELS[values["category"]])
         if "locales" in values:
@@ -91,7 +94,8 @@ class Reason:
         return {**self.params, "certificate_name": text_in(name, _locale())}
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "market": self.market, "message": self.text, **self._named()}
+        named = self._named()  # the certificate's name looked up once, for the message and the field
+        return {"code": self.code, "market": self.market, "message": self._text(named), **named}
 
 
 def _locale() -> str:
